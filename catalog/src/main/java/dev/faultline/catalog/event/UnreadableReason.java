@@ -1,0 +1,26 @@
+package dev.faultline.catalog.event;
+
+/**
+ * Why a record could not be read. The wire names are bounded metric tags and dead-letter header
+ * values: adding one is a compatible change, renaming one is not.
+ */
+public enum UnreadableReason {
+    INVALID_UTF8("invalid-utf8"),
+    TOO_LARGE("too-large"),
+    TOO_DEEP("too-deep"),
+    STRING_TOO_LONG("string-too-long"),
+    TOO_MANY_FIELDS("too-many-fields"),
+    MALFORMED_JSON("malformed-json"),
+    MALFORMED_OTLP("malformed-otlp"),
+    PROCESSING_ERROR("processing-error");
+
+    private final String wire;
+
+    UnreadableReason(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}
