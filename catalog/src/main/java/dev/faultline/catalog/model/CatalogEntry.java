@@ -49,17 +49,21 @@ public record CatalogEntry(
     public List<String> stringTokens() {
         List<String> tokens = new ArrayList<>(2 + aliases.size());
         tokens.add(code);
-        if (eCode != null) {
-            tokens.add(eCode);
+        if (eCode != null && !eCode.equals(code)) {
+            tokens.add(eCode); // E-code-only entries use the E-code as their code
         }
-        tokens.addAll(aliases);
+        for (String alias : aliases) {
+            if (!tokens.contains(alias)) {
+                tokens.add(alias);
+            }
+        }
         return tokens;
     }
 
     /** Aliases as shown to users: every other form this entry is known by. */
     public List<String> allAliases() {
         List<String> out = new ArrayList<>(aliases.size() + 2);
-        if (eCode != null) {
+        if (eCode != null && !eCode.equals(code)) {
             out.add(eCode);
         }
         if (rpcCode != null) {
