@@ -79,7 +79,7 @@ public final class CatalogLoader {
 
     /** The bundled catalogs alone. */
     public LoadResult loadBundled() {
-        return load(bundledSources());
+        return loadSources(bundledSources());
     }
 
     /** The bundled catalogs with every {@code *.yaml|*.yml|*.json} file of each directory over them. */
@@ -105,7 +105,7 @@ public final class CatalogLoader {
                 problems.add(new Problem(dir.toString(), null, null, "cannot read: " + e.getMessage()));
             }
         }
-        LoadResult result = load(sources);
+        LoadResult result = loadSources(sources);
         if (problems.isEmpty()) {
             return result;
         }
@@ -114,7 +114,7 @@ public final class CatalogLoader {
     }
 
     /** Parses, merges in order and validates the given documents. */
-    public LoadResult load(List<CatalogSource> sources) {
+    public LoadResult loadSources(List<CatalogSource> sources) {
         List<Problem> problems = new ArrayList<>();
         Map<String, Draft> catalogs = new LinkedHashMap<>();
         for (CatalogSource source : sources) {

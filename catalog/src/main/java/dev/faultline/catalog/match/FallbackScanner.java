@@ -112,7 +112,7 @@ final class FallbackScanner {
         return wordEnd > wordStart && isCue(text, wordStart, wordEnd);
     }
 
-    private static final String[] CUES = {"code", "error", "err", "errno", "rpc", "status"};
+    private static final String[] CUES = {"code", "error", "err", "errno", "rpc"};
 
     /** A cue word is one of {@link #CUES}, or any identifier ending in {@code code} ({@code error_code}, {@code errorCode}). */
     private static boolean isCue(String text, int from, int to) {

@@ -1,0 +1,161 @@
+package dev.faultline.catalog.match;
+
+import static dev.faultline.catalog.testing.TestEvents.text;
+import static dev.faultline.catalog.testing.TestEvents.typedCode;
+import static dev.faultline.catalog.testing.TestEvents.typedRpc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.catalog.event.LogEvent;
+import dev.faultline.catalog.model.CatalogEntry;
+import dev.faultline.catalog.model.Transience;
+import dev.faultline.catalog.testing.TestEvents;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every place the seeds contradict themselves or each other, and how Faultline resolves it. */
+class CollisionResolutionTest {
+    private final CatalogIndex index = CatalogIndex.of(TestEvents.bundled());
+    private final Matcher matcher = new Matcher(index, TestEvents.BINDINGS);
+    private final Matcher unscoped = new Matcher(index, List.of());
+
+    private ErrorMatch only(Matcher m, LogEvent event) {
+        MatchResult result = m.match(event);
+        assertThat(result.errors()).hasSize(1);
+        return result.errors().get(0);
+    }
+
+    private CatalogEntry entry(String catalog, String code) {
+        return TestEvents.bundled().catalog(catalog).orElseThrow().entry(code).orElseThrow();
+    }
+
+    @Test
+    void shouldGiveSessionNotFoundItsOwnDescriptionAndRecoveryToolAlthoughItSharesE9001() {
+        ErrorMatch m = only(matcher, text("svc-nefia", "mcp: SESSION_NOT_FOUND: session 7f3a expired"));
+        assertThat(m.entry().code()).isEqualTo("SESSION_NOT_FOUND");
+        assertThat(m.entry().recoveryTool()).isEqualTo("nefia.session.open");
+        assertThat(m.entry().description()).isNotEqualTo(entry("nefia", "INTERNAL").description());
+        assertThat(m.entry().eCode()).isEqualTo("E9001");
+    }
+
+    @Test
+    void shouldResolveBareE9001ToInternal() {
+        assertThat(only(matcher, text("svc-nefia", "failed with E9001")).entry().code()).isEqualTo("INTERNAL");
+        assertThat(only(matcher, typedCode("svc-nefia", "E9001")).entry().code()).isEqualTo("INTERNAL");
+    }
+
+    @Test
+    void shouldResolveE5001ToPolicyDeniedWhileSudoDeniedIsFoundByName() {
+        assertThat(only(matcher, typedCode("svc-nefia", "E5001")).entry().code()).isEqualTo("POLICY_DENIED");
+        ErrorMatch sudo = only(matcher, typedCode("svc-nefia", "SUDO_DENIED"));
+        assertThat(sudo.entry().eCode()).isEqualTo("E8302");
+        assertThat(sudo.entry().aliases()).contains("E5001");
+        assertThat(only(matcher, text("svc-nefia", "sudo blocked: E8302")).entry().code()).isEqualTo("SUDO_DENIED");
+    }
+
+    @Test
+    void shouldMergeBothAuthRequiredRowsIntoOneEntry() {
+        ErrorMatch byECode = only(matcher, typedCode("svc-nefia", "E6001"));
+        ErrorMatch byRpc = only(matcher, typedRpc("svc-nefia", -32030));
+        ErrorMatch byName = only(matcher, typedCode("svc-nefia", "AUTH_REQUIRED"));
+        assertThat(List.of(byECode.entry(), byRpc.entry(), byName.entry())).allSatisfy(e ->
+                assertThat(e.key()).isEqualTo("nefia:AUTH_REQUIRED"));
+    }
+
+    @Test
+    void shouldKeepVpnNotReadyTransientWhileBareE1001ResolvesToVpnFailed() {
+        assertThat(only(matcher, typedCode("svc-nefia", "E1001")).entry().code()).isEqualTo("VPN_FAILED");
+        ErrorMatch notReady = only(matcher, typedCode("svc-nefia", "VPN_NOT_READY"));
+        assertThat(notReady.entry().eCode()).isEqualTo("E1001");
+        assertThat(notReady.entry().transience()).isEqualTo(Transience.TRANSIENT);
+        assertThat(only(matcher, typedRpc("svc-nefia", -32023)).entry().code()).isEqualTo("VPN_NOT_READY");
+    }
+
+    @Test
+    void shouldLinkListOnlyECodesToTheirDomainCodesByTitle() {
+        assertThat(List.of("E8301", "E8302", "E9003", "E9004", "E9005", "E9006"))
+                .extracting(code -> only(matcher, typedCode("svc-nefia", code)).entry().code())
+                .containsExactly("SUDO_DISABLED", "SUDO_DENIED", "SCHEDULE_NOT_FOUND", "QUEUE_ENTRY_NOT_FOUND",
+                        "QUEUE_INVALID_STATE", "JOB_NOT_FOUND");
+    }
+
+    @Test
+    void shouldResolveRpcMinus32006ToConditionalSftpFailedWhileTheCodesItCoversStayPermanent() {
+        ErrorMatch rpc = only(matcher, typedRpc("svc-nefia", -32006));
+        assertThat(rpc.entry().code()).isEqualTo("SFTP_FAILED");
+        assertThat(rpc.entry().transience()).isEqualTo(Transience.CONDITIONAL);
+        for (String covered : List.of("FILE_NOT_FOUND", "PERMISSION_DENIED", "FILE_TOO_LARGE")) {
+            assertThat(only(matcher, typedCode("svc-nefia", covered)).entry().transience()).as(covered)
+                    .isEqualTo(Transience.PERMANENT);
+        }
+    }
+
+    @Test
+    void shouldFlagAmbiguousRpcCodeWhenNoServiceBinding() {
+        ErrorMatch m = only(unscoped, typedRpc("checkout", -32001));
+        assertThat(m.ambiguous()).isTrue();
+        assertThat(m.candidates()).extracting(CatalogEntry::key).contains(
+                "nefia:POLICY_DENIED", "vault-rpc:AuthInvalid", "agent-tasks:auth.invalid_token", "agent-tasks:auth.forbidden");
+    }
+
+    @Test
+    void shouldAttributeASharedRpcNumberToTheCatalogTheServiceIsBoundTo() {
+        assertThat(only(matcher, typedRpc("svc-nefia-agent", -32013)).entry().key()).isEqualTo("nefia:ACCESS_DENIED");
+        assertThat(only(matcher, typedRpc("svc-vault-rpc", -32013)).entry().key()).isEqualTo("vault-rpc:Exists");
+        assertThat(only(matcher, typedRpc("svc-agent-tasks", -32004)).entry().key()).isEqualTo("agent-tasks:not_found");
+        assertThat(only(matcher, typedRpc("svc-nefia", -32601)).entry().key()).isEqualTo("nefia:METHOD_NOT_FOUND");
+        assertThat(only(matcher, typedRpc("svc-vault-rpc", -32601)).entry().key()).isEqualTo("vault-rpc:MethodNotFound");
+    }
+
+    @Test
+    void shouldKeepAgentTasksMinus32001AmbiguousEvenWhenTheServiceIsBound() {
+        ErrorMatch m = only(matcher, typedRpc("svc-agent-tasks", -32001));
+        assertThat(m.ambiguous()).isTrue();
+        assertThat(m.candidates()).extracting(CatalogEntry::key).containsExactly("agent-tasks:auth.cross_org",
+                "agent-tasks:auth.expired_session", "agent-tasks:auth.forbidden", "agent-tasks:auth.invalid_token",
+                "agent-tasks:auth.missing_csrf");
+    }
+
+    @Test
+    void shouldFlagFeatureDisabledAmbiguousBetweenNefiaAndFoundryUnlessTheServiceDecides() {
+        ErrorMatch m = only(unscoped, typedCode("billing", "FEATURE_DISABLED"));
+        assertThat(m.candidates()).extracting(CatalogEntry::key)
+                .containsExactly("foundry-mcp:FEATURE_DISABLED", "nefia:FEATURE_DISABLED");
+        assertThat(only(matcher, typedCode("svc-foundry-mcp", "FEATURE_DISABLED")).entry().key())
+                .isEqualTo("foundry-mcp:FEATURE_DISABLED");
+    }
+
+    @Test
+    void shouldLetTheEventItselfDecideAnAmbiguousRpcNumberWhenItAlsoNamesTheCode() {
+        LogEvent event = TestEvents.event("checkout",
+                List.of(new dev.faultline.catalog.event.FieldValue("error.code", "-32601", true, TestEvents.RPC_FIELD)),
+                List.of(dev.faultline.catalog.event.FieldValue.text("message", "METHOD_NOT_FOUND: nefia.fs.banana")));
+        ErrorMatch m = only(unscoped, event);
+        assertThat(m.entry().key()).isEqualTo("nefia:METHOD_NOT_FOUND");
+    }
+
+    @Test
+    void shouldTreatANumberInANonRpcFieldAsNoCode() {
+        LogEvent event = TestEvents.event("svc-nefia",
+                List.of(new dev.faultline.catalog.event.FieldValue("code", "-32003", true, TestEvents.CODE_FIELD)),
+                List.of());
+        assertThat(matcher.match(event).isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldReportATypedValueNoCatalogHoldsAsUnknown() {
+        MatchResult r = matcher.match(typedCode("svc-nefia", "ECONNRESET"));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.unknownCodes()).containsExactly(new UnknownCode("error_code", "ECONNRESET"));
+        assertThat(matcher.match(typedRpc("svc-nefia", -32099)).unknownCodes())
+                .containsExactly(new UnknownCode("error.code", "-32099"));
+    }
+
+    @Test
+    void shouldExplainEveryAliasFormOfACode() {
+        for (String form : List.of("E2001", "SSH_AUTH_FAILED", "-32003")) {
+            assertThat(index.lookup(form, Optional.of("nefia"))).extracting(CatalogEntry::code).containsExactly("SSH_AUTH_FAILED");
+        }
+        assertThat(index.lookup("-32001", Optional.empty())).hasSizeGreaterThan(1);
+    }
+}
