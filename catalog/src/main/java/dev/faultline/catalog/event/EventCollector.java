@@ -1,0 +1,337 @@
+package dev.faultline.catalog.event;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The mutable state of one event while a reader walks it: the current path (segments plus the matching trie
+ * nodes) and what has been collected. One per event, never shared between threads.
+ *
+ * <p>Readers call {@link #pushKey}/{@link #pop} as they enter and leave keys, and for each scalar first
+ * {@link #match()} (cheap, no allocation) and only when it says yes fetch the value text and {@link #accept} it,
+ * so uninteresting values are never materialised as strings.
+ */
+final class EventCollector {
+
+    static final int STRING = 0;
+    static final int INT = 1;
+    static final int FLOAT = 2;
+    static final int BOOL = 3;
+    static final int NULL = 4;
+
+    private final PathRules rules;
+    private final int maxFields;
+
+    private String[] segs = new String[8];
+    private PathRules.Node[] nodes = new PathRules.Node[9];
+    private int depth;
+    private int scalars;
+
+    private PathRules.Node matchedNode;
+    private PathRules.SuffixRule[] matchedSuffix;
+
+    // Plain arrays, turned into List.of at the end: LogEvent's List.copyOf then keeps them without copying.
+    private FieldValue[] codes;
+    private int codeCount;
+    private FieldValue[] texts;
+    private int textCount;
+    private final String[] meta = new String[PathRules.META_COUNT];
+    /** Priority + 1 of the value held per role; 0 while none is held (saves filling with MAX_VALUE). */
+    private final int[] metaRank = new int[PathRules.META_COUNT];
+    private long retryMs = Timestamps.NONE;
+    private long retryFromSeconds = Timestamps.NONE;
+    private boolean sawEcsTimestamp;
+    private boolean sawEcsLevel;
+
+    EventCollector(PathRules rules, int maxFields) {
+        this.rules = rules;
+        this.maxFields = maxFields;
+        nodes[0] = rules.root;
+    }
+
+    /** Enters a key; a dotted key enters one level per segment. @return how many segments to {@link #pop} */
+    int pushKey(String key) {
+        if (key.indexOf('.') < 0) {
+            push(key);
+            return 1;
+        }
+        String[] parts = rules.split(key);
+        for (String part : parts) {
+            push(part);
+        }
+        return parts.length;
+    }
+
+    void push(String segment) {
+        if (depth == segs.length) {
+            segs = Arrays.copyOf(segs, depth * 2);
+            nodes = Arrays.copyOf(nodes, depth * 2 + 1);
+        }
+        PathRules.Node parent = nodes[depth];
+        segs[depth] = segment;
+        depth++;
+        nodes[depth] = parent == null ? null : parent.child(segment);
+    }
+
+    void pop(int count) {
+        depth -= count;
+    }
+
+    /** Counts one scalar. @return true when the event now has more than {@code maxFields} of them */
+    boolean overFieldLimit() {
+        return ++scalars > maxFields;
+    }
+
+    /** Whether a scalar at the current path means anything; remembers what for {@link #accept}. */
+    boolean match() {
+        PathRules.Node n = nodes[depth];
+        matchedNode = n != null && n.hasRole ? n : null;
+        matchedSuffix = depth > 0 ? rules.suffixRules(segs[depth - 1]) : null;
+        return matchedNode != null || matchedSuffix != null;
+    }
+
+    /** Takes the value of the scalar last {@link #match() matched}. */
+    void accept(String value, int type) {
+        if (type == NULL || value == null) {
+            return;
+        }
+        TypedField spec = null;
+        int order = Integer.MAX_VALUE;
+        PathRules.Node n = matchedNode;
+        if (n != null && n.code != null) {
+            spec = n.code;
+            order = n.codeOrder;
+        }
+        PathRules.SuffixRule[] suffix = matchedSuffix;
+        if (suffix != null) {
+            for (PathRules.SuffixRule rule : suffix) {
+                if (!endsWith(rule.segments)) {
+                    continue;
+                }
+                switch (rule.kind) {
+                    case PathRules.SUFFIX_CODE:
+                        if (rule.order < order) {
+                            spec = rule.spec;
+                            order = rule.order;
+                        }
+                        break;
+                    case PathRules.SUFFIX_RETRY_MS:
+                        if (retryMs == Timestamps.NONE && type != BOOL) {
+                            retryMs = nonNegative(value, 1);
+                        }
+                        break;
+                    default:
+                        if (retryFromSeconds == Timestamps.NONE && type != BOOL) {
+                            retryFromSeconds = nonNegative(value, 1000);
+                        }
+                        break;
+                }
+            }
+        }
+        String path = null;
+        if (spec != null && type != BOOL && !value.isEmpty()) {
+            path = path();
+            boolean numeric = type == INT || (type == STRING && isInteger(value));
+            addCode(new FieldValue(path, value, numeric, spec));
+        }
+        if (n != null) {
+            if (n.message && type == STRING && !value.isEmpty()) {
+                if (path == null) {
+                    path = path();
+                }
+                addText(FieldValue.text(path, value));
+            }
+            if (n.meta != PathRules.META_NONE) {
+                setMeta(n.meta, n.metaPriority, value, type);
+            }
+        }
+    }
+
+    private void setMeta(int role, int priority, String value, int type) {
+        int held = metaRank[role];
+        if ((held != 0 && priority + 1 >= held) || value.isEmpty()) {
+            return;
+        }
+        boolean accepted;
+        switch (role) {
+            case PathRules.META_TIMESTAMP:
+                accepted = type == STRING || type == INT || type == FLOAT;
+                break;
+            case PathRules.META_LEVEL:
+                // pino and bunyan write numeric levels (50 = error); keep them as written
+                accepted = type == STRING || type == INT;
+                break;
+            default:
+                accepted = type == STRING;
+                break;
+        }
+        if (!accepted) {
+            return;
+        }
+        meta[role] = value;
+        metaRank[role] = priority + 1;
+        if (priority == 0) {
+            sawEcsTimestamp |= role == PathRules.META_TIMESTAMP;
+            sawEcsLevel |= role == PathRules.META_LEVEL;
+        }
+    }
+
+    /** ECS without an {@code ecs.version} marker still has {@code @timestamp} and {@code log.level}. */
+    boolean looksEcs() {
+        return sawEcsTimestamp && sawEcsLevel;
+    }
+
+    String meta(int role) {
+        return meta[role];
+    }
+
+    List<FieldValue> codes() {
+        return immutable(codes, codeCount);
+    }
+
+    List<FieldValue> texts() {
+        return immutable(texts, textCount);
+    }
+
+    void addText(String field, String value) {
+        addText(FieldValue.text(field, value));
+    }
+
+    private void addCode(FieldValue v) {
+        if (codes == null) {
+            codes = new FieldValue[4];
+        } else if (codeCount == codes.length) {
+            codes = Arrays.copyOf(codes, codeCount * 2);
+        }
+        codes[codeCount++] = v;
+    }
+
+    private void addText(FieldValue v) {
+        if (texts == null) {
+            texts = new FieldValue[4];
+        } else if (textCount == texts.length) {
+            texts = Arrays.copyOf(texts, textCount * 2);
+        }
+        texts[textCount++] = v;
+    }
+
+    private static List<FieldValue> immutable(FieldValue[] values, int count) {
+        switch (count) {
+            case 0:
+                return List.of();
+            case 1:
+                return List.of(values[0]);
+            case 2:
+                return List.of(values[0], values[1]);
+            default:
+                return List.of(Arrays.copyOf(values, count));
+        }
+    }
+
+    Long retryAfterMs() {
+        if (retryMs != Timestamps.NONE) {
+            return retryMs;
+        }
+        return retryFromSeconds != Timestamps.NONE ? retryFromSeconds : null;
+    }
+
+    LogEvent build(LogFormat format) {
+        String ts = meta[PathRules.META_TIMESTAMP];
+        Long epochMillis = null;
+        if (ts != null) {
+            long v = Timestamps.parseValue(ts);
+            epochMillis = v == Timestamps.NONE ? null : v;
+        }
+        return new LogEvent(format, ts, epochMillis, meta[PathRules.META_SERVICE], meta[PathRules.META_HOST],
+                meta[PathRules.META_LEVEL], meta[PathRules.META_MESSAGE], codes(), texts(), retryAfterMs());
+    }
+
+    private boolean endsWith(String[] suffix) {
+        int k = suffix.length;
+        if (k > depth) {
+            return false;
+        }
+        for (int i = 0; i < k; i++) {
+            if (!suffix[k - 1 - i].equals(segs[depth - 1 - i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The current path as dotted text; built only for values that are kept. */
+    String path() {
+        // Small depths are the common case; javac's indified concat builds them with one exact-size allocation.
+        switch (depth) {
+            case 1:
+                return segs[0];
+            case 2:
+                return segs[0] + '.' + segs[1];
+            case 3:
+                return segs[0] + '.' + segs[1] + '.' + segs[2];
+            default:
+                break;
+        }
+        int len = depth - 1;
+        for (int i = 0; i < depth; i++) {
+            len += segs[i].length();
+        }
+        StringBuilder sb = new StringBuilder(len);
+        for (int i = 0; i < depth; i++) {
+            if (i > 0) {
+                sb.append('.');
+            }
+            sb.append(segs[i]);
+        }
+        return sb.toString();
+    }
+
+    /** {@code -?[0-9]+}: what counts as a numeric code written as a string ({@code "-32601"}). */
+    static boolean isInteger(String s) {
+        int n = s.length();
+        int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        if (i == n) {
+            return false;
+        }
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A non-negative number (integer or decimal) times {@code multiplier}, or {@link Timestamps#NONE}. */
+    static long nonNegative(String text, int multiplier) {
+        int n = text.length();
+        if (n == 0 || n > 24) {
+            return Timestamps.NONE;
+        }
+        boolean integer = true;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                integer = false;
+                // Double.parseDouble would also take "NaN", "0x1p3", "2d" and padding: not retry hints
+                if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+                    return Timestamps.NONE;
+                }
+            }
+        }
+        if (integer && n <= 15) {
+            return Long.parseLong(text) * multiplier;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return Timestamps.NONE;
+        }
+        double scaled = d * multiplier;
+        if (!(scaled >= 0) || scaled > 9.0e15) {
+            return Timestamps.NONE;
+        }
+        return Math.round(scaled);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.faultline.catalog.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns one raw record into {@link LogEvent}s. Thread-safe and immutable after construction: build one per
+ * {@link ParseConfig} and share it.
+ *
+ * <p>Per record, after leading whitespace and a UTF-8 BOM: an opening brace starts a JSON object (ECS when it carries
+ * {@code ecs.version} or {@code @timestamp} + {@code log.level}, an OTLP batch when it has a top-level
+ * {@code resourceLogs}); a line starting with {@code key=} with at least two pairs is logfmt; anything else is
+ * plain text or syslog. A blank record has no events.
+ *
+ * <p>Content never makes {@code parse} throw: anything it cannot read comes back as
+ * {@link ParseResult.Unreadable} with a reason and a short diagnostic that never quotes the record. Only caller
+ * errors (a null array, a slice outside it) throw.
+ */
+public final class EventParser {
+
+    private static final ParseResult NO_EVENTS = new ParseResult.Events(List.of());
+
+    private final ParseConfig config;
+    private final JsonEventReader json;
+    private final LogfmtReader logfmt;
+    private final TextReader text;
+
+    public EventParser(ParseConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        // Jackson enforces depth and string/name length as it reads, so a 10,000-deep record fails at depth
+        // maxDepth + 1 without recursion or buffering.
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(config.maxDepth())
+                .maxStringLength(config.maxStringChars())
+                .maxNameLength(config.maxStringChars())
+                .build();
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
+        PathRules rules = new PathRules(config);
+        this.json = new JsonEventReader(factory, rules, config, new OtlpReader(factory, rules, config));
+        this.logfmt = new LogfmtReader(rules, config);
+        this.text = new TextReader();
+    }
+
+    public ParseConfig config() {
+        return config;
+    }
+
+    /** Parses the whole array as one record. */
+    public ParseResult parse(byte[] record) {
+        return parse(record, 0, record.length);
+    }
+
+    /** Parses {@code record[offset, offset + length)} as one record. */
+    public ParseResult parse(byte[] record, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, record.length);
+        // Before anything that reads the bytes, so a huge record costs nothing.
+        if (length > config.maxRecordBytes()) {
+            return new ParseResult.Unreadable(UnreadableReason.TOO_LARGE,
+                    "record of " + length + " bytes exceeds " + config.maxRecordBytes());
+        }
+        try {
+            return parseBounded(record, offset, length);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A parser bug must cost one record, not the stream; the class name is enough to find it.
+            return new ParseResult.Unreadable(UnreadableReason.PROCESSING_ERROR,
+                    "unexpected " + e.getClass().getSimpleName());
+        }
+    }
+
+    private ParseResult parseBounded(byte[] record, int offset, int length) {
+        int end = offset + length;
+        int bad = Utf8.firstInvalid(record, offset, length);
+        if (bad >= 0) {
+            return new ParseResult.Unreadable(UnreadableReason.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - offset));
+        }
+        int start = offset;
+        while (start < end) {
+            byte b = record[start];
+            if (isWhitespace(b)) {
+                start++;
+            } else if (b == (byte) 0xEF && end - start >= 3 && record[start + 1] == (byte) 0xBB
+                    && record[start + 2] == (byte) 0xBF) {
+                start += 3;
+            } else {
+                break;
+            }
+        }
+        if (start == end) {
+            return NO_EVENTS;
+        }
+        if (record[start] == '{') {
+            // Jackson sniffs UTF-16/32 from NUL bytes after the first; a NUL there is never valid JSON anyway,
+            // and letting it sniff would read these bytes as another encoding.
+            if (start + 1 < end && record[start + 1] == 0) {
+                return new ParseResult.Unreadable(UnreadableReason.MALFORMED_JSON,
+                        "malformed JSON at byte " + (start + 1 - offset));
+            }
+            return json.read(record, start, end, offset);
+        }
+        int stop = end;
+        while (stop > start && isWhitespace(record[stop - 1])) {
+            stop--;
+        }
+        String line = new String(record, start, stop - start, StandardCharsets.UTF_8);
+        ParseResult result = logfmt.read(line);
+        return result != null ? result : text.read(line);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}

@@ -1,0 +1,157 @@
+package dev.faultline.catalog.event;
+
+import java.util.List;
+
+/**
+ * logfmt: {@code key=value} pairs separated by spaces; values bare or double-quoted with {@code \"} and
+ * {@code \\} escapes (plus the {@code \n \t \r} that Go's strconv.Quote writes); keys may contain dots and are
+ * matched as top-level paths by the same rules as JSON.
+ */
+final class LogfmtReader {
+
+    private final PathRules rules;
+    private final ParseConfig config;
+
+    LogfmtReader(PathRules rules, ParseConfig config) {
+        this.rules = rules;
+        this.config = config;
+    }
+
+    /**
+     * @param line the record as text, leading/trailing whitespace removed
+     * @return the event, or {@code null} when the line is not logfmt (it does not start with {@code key=} or has
+     *         fewer than two pairs), so the caller falls back to plain text
+     */
+    ParseResult read(String line) {
+        int n = line.length();
+        int firstKeyEnd = keyEnd(line, 0, n);
+        if (firstKeyEnd == 0 || firstKeyEnd >= n || line.charAt(firstKeyEnd) != '=') {
+            return null;
+        }
+        String[] keys = new String[8];
+        String[] values = new String[8];
+        int count = 0;
+        boolean bareWords = false;
+        StringBuilder unescaped = null;
+        int i = 0;
+        while (i < n) {
+            char ch = line.charAt(i);
+            if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+                i++;
+                continue;
+            }
+            int ke = keyEnd(line, i, n);
+            if (ke == i || ke >= n || line.charAt(ke) != '=') {
+                // a bare word or stray text: skip the token, but remember the line is not pure logfmt
+                bareWords = true;
+                while (i < n && !isSpace(line.charAt(i))) {
+                    i++;
+                }
+                continue;
+            }
+            String key = line.substring(i, ke);
+            i = ke + 1;
+            String value;
+            if (i < n && line.charAt(i) == '"') {
+                int j = i + 1;
+                int segStart = j;
+                if (unescaped != null) {
+                    unescaped.setLength(0);
+                }
+                boolean escaped = false;
+                while (j < n) {
+                    char q = line.charAt(j);
+                    if (q == '"') {
+                        break;
+                    }
+                    if (q == '\\' && j + 1 < n) {
+                        if (unescaped == null) {
+                            unescaped = new StringBuilder();
+                        }
+                        if (!escaped) {
+                            unescaped.setLength(0);
+                            escaped = true;
+                        }
+                        unescaped.append(line, segStart, j);
+                        char e = line.charAt(j + 1);
+                        unescaped.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
+                        j += 2;
+                        segStart = j;
+                        continue;
+                    }
+                    j++;
+                }
+                // an unterminated quote runs to the end of the line rather than failing the record
+                if (escaped) {
+                    unescaped.append(line, segStart, j);
+                    value = unescaped.toString();
+                } else {
+                    value = line.substring(i + 1, j);
+                }
+                i = j < n ? j + 1 : n;
+            } else {
+                int j = i;
+                while (j < n && !isSpace(line.charAt(j))) {
+                    j++;
+                }
+                value = line.substring(i, j);
+                i = j;
+            }
+            if (count == keys.length) {
+                keys = java.util.Arrays.copyOf(keys, count * 2);
+                values = java.util.Arrays.copyOf(values, count * 2);
+            }
+            keys[count] = key;
+            values[count] = value;
+            count++;
+            if (count > config.maxFields()) {
+                return new ParseResult.Unreadable(UnreadableReason.TOO_MANY_FIELDS,
+                        "more than " + config.maxFields() + " logfmt fields at char " + i);
+            }
+        }
+        if (count < 2) {
+            return null;
+        }
+        EventCollector c = new EventCollector(rules, config.maxFields());
+        for (int k = 0; k < count; k++) {
+            int pushed = c.pushKey(keys[k]);
+            c.overFieldLimit();
+            if (c.match()) {
+                // logfmt has no types: the collector treats integer-looking text as numeric
+                c.accept(values[k], EventCollector.STRING);
+            }
+            c.pop(pushed);
+        }
+        if (bareWords) {
+            // words outside pairs would otherwise be invisible to the string fallback
+            c.addText("line", line);
+        }
+        return new ParseResult.Events(List.of(c.build(LogFormat.LOGFMT)));
+    }
+
+    /** The end of a key starting at {@code i}: {@code [A-Za-z_@][A-Za-z0-9_.@/-]*}; {@code i} when none. */
+    private static int keyEnd(String s, int i, int n) {
+        if (i >= n) {
+            return i;
+        }
+        char c = s.charAt(i);
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '@')) {
+            return i;
+        }
+        int j = i + 1;
+        while (j < n) {
+            c = s.charAt(j);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '@' || c == '/' || c == '-') {
+                j++;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+}

@@ -1,0 +1,231 @@
+package dev.faultline.catalog.event;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What to do with a scalar at a given path, compiled once from a {@link ParseConfig}. Immutable after
+ * construction (the split cache aside, which is a bounded concurrent map) and shared by all parses.
+ *
+ * <p>Exact paths (typed fields without {@code anyDepth}, message fields, the well-known metadata keys) live in a
+ * trie keyed by path segment, so a reader walks it one segment per key and knows at each scalar, with no string
+ * building, whether the path means anything. Suffix rules ({@code anyDepth} typed fields, retry hints) are
+ * indexed by their last segment. Both are guarded by a bit set of the name lengths they contain, so most keys are
+ * dismissed by one mask test without hashing.
+ */
+final class PathRules {
+
+    /** Metadata roles; the order of the paths in each list is its priority (first wins). */
+    static final int META_NONE = -1;
+    static final int META_TIMESTAMP = 0;
+    static final int META_SERVICE = 1;
+    static final int META_HOST = 2;
+    static final int META_LEVEL = 3;
+    static final int META_MESSAGE = 4;
+    static final int META_COUNT = 5;
+
+    static final List<String> TIMESTAMP_PATHS = List.of("@timestamp", "timestamp", "time", "ts", "datetime", "date");
+    static final List<String> SERVICE_PATHS = List.of("service.name", "service", "app", "application",
+            "resource.service.name");
+    static final List<String> HOST_PATHS = List.of("host.name", "host.hostname", "host", "hostname");
+    static final List<String> LEVEL_PATHS = List.of("log.level", "level", "severity", "severity_text", "lvl");
+    static final List<String> MESSAGE_PATHS = List.of("message", "msg", "log", "text", "body");
+
+    /** Top-level maps under which OTel / ECS / Logstash put structured fields; typed fields may sit in them. */
+    static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields");
+
+    static final int SUFFIX_CODE = 0;
+    static final int SUFFIX_RETRY_MS = 1;
+    static final int SUFFIX_RETRY_SECONDS = 2;
+
+    /** Hostile input can carry any number of distinct dotted keys; past this the cache stops growing. */
+    private static final int SPLIT_CACHE_LIMIT = 4096;
+
+    /** A trie node: what an exact path means, and its children by next segment. */
+    static final class Node {
+        final Map<String, Node> children = new HashMap<>();
+        /** The first non-anyDepth typed field (config order) at this path, or null. */
+        TypedField code;
+        int codeOrder = Integer.MAX_VALUE;
+        /** Whether a string here is a message-like text field for the fallback. */
+        boolean message;
+        int meta = META_NONE;
+        int metaPriority;
+        /** Whether anything at all is attached here, so a reader can skip a scalar with one test. */
+        boolean hasRole;
+        /** Bit n set when some child name has length n (63 stands for 63 and longer): skips most lookups. */
+        long childLengths;
+
+        Node child(String segment) {
+            return (childLengths & lengthBit(segment)) == 0 ? null : children.get(segment);
+        }
+    }
+
+    /** A rule matched by the end of a path, e.g. {@code error.code} anywhere. */
+    static final class SuffixRule {
+        final String[] segments;
+        final int kind;
+        final TypedField spec;
+        final int order;
+
+        SuffixRule(String[] segments, int kind, TypedField spec, int order) {
+            this.segments = segments;
+            this.kind = kind;
+            this.spec = spec;
+            this.order = order;
+        }
+    }
+
+    final Node root = new Node();
+    /** Last segments of the suffix rules and, at the same index, the rules ending in each; a handful at most. */
+    private final String[] suffixLast;
+    private final SuffixRule[][] suffixByLast;
+    /** As {@link Node#childLengths}, for the last segments of suffix rules. */
+    private final long suffixLengths;
+    private final ConcurrentHashMap<String, String[]> splitCache = new ConcurrentHashMap<>();
+
+    PathRules(ParseConfig config) {
+        List<TypedField> typed = config.typedFields();
+        Map<String, List<SuffixRule>> suffixes = new HashMap<>();
+        for (int order = 0; order < typed.size(); order++) {
+            TypedField spec = typed.get(order);
+            String[] segs = splitPath(spec.path());
+            if (spec.anyDepth()) {
+                suffixes.computeIfAbsent(segs[segs.length - 1], k -> new ArrayList<>())
+                        .add(new SuffixRule(segs, SUFFIX_CODE, spec, order));
+            } else {
+                addCode(segs, spec, order);
+                for (String container : FIELD_CONTAINERS) {
+                    addCode(prefixed(container, segs), spec, order);
+                }
+            }
+        }
+        suffixes.computeIfAbsent("retry_after_ms", k -> new ArrayList<>())
+                .add(new SuffixRule(new String[] {"retry_after_ms"}, SUFFIX_RETRY_MS, null, Integer.MAX_VALUE));
+        suffixes.computeIfAbsent("retry_after_seconds", k -> new ArrayList<>())
+                .add(new SuffixRule(new String[] {"retry_after_seconds"}, SUFFIX_RETRY_SECONDS, null,
+                        Integer.MAX_VALUE));
+        this.suffixLast = new String[suffixes.size()];
+        this.suffixByLast = new SuffixRule[suffixes.size()][];
+        long lengths = 0;
+        int k = 0;
+        for (Map.Entry<String, List<SuffixRule>> e : suffixes.entrySet()) {
+            suffixLast[k] = e.getKey();
+            suffixByLast[k++] = e.getValue().toArray(new SuffixRule[0]);
+            lengths |= lengthBit(e.getKey());
+        }
+        this.suffixLengths = lengths;
+
+        for (String path : config.messageFields()) {
+            String[] segs = splitPath(path);
+            node(segs).message = true;
+            node(prefixed("attributes", segs)).message = true;
+        }
+        addMeta(TIMESTAMP_PATHS, META_TIMESTAMP);
+        addMeta(SERVICE_PATHS, META_SERVICE);
+        addMeta(HOST_PATHS, META_HOST);
+        addMeta(LEVEL_PATHS, META_LEVEL);
+        addMeta(MESSAGE_PATHS, META_MESSAGE);
+        markRoles(root);
+    }
+
+    /** The suffix rules whose last segment is {@code lastSegment}, or null (the common case). */
+    SuffixRule[] suffixRules(String lastSegment) {
+        if ((suffixLengths & lengthBit(lastSegment)) == 0) {
+            return null;
+        }
+        // A linear scan beats hashing for the four or so entries there are.
+        String[] last = suffixLast;
+        for (int i = 0; i < last.length; i++) {
+            if (last[i].equals(lastSegment)) {
+                return suffixByLast[i];
+            }
+        }
+        return null;
+    }
+
+    static long lengthBit(String s) {
+        return 1L << Math.min(s.length(), 63);
+    }
+
+    /** A dotted key's segments; cached because the same few dotted keys recur on every line. */
+    String[] split(String key) {
+        String[] cached = splitCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String[] segs = splitPath(key);
+        if (splitCache.size() < SPLIT_CACHE_LIMIT) {
+            splitCache.putIfAbsent(key, segs);
+        }
+        return segs;
+    }
+
+    /** Splits on every dot, keeping empty segments, so {@code "a..b"} never aliases {@code "a.b"}. */
+    static String[] splitPath(String path) {
+        int dots = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        if (dots == 0) {
+            return new String[] {path};
+        }
+        String[] out = new String[dots + 1];
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '.') {
+                out[k++] = path.substring(from, i);
+                from = i + 1;
+            }
+        }
+        out[k] = path.substring(from);
+        return out;
+    }
+
+    private void addCode(String[] segs, TypedField spec, int order) {
+        Node n = node(segs);
+        if (order < n.codeOrder) {
+            n.code = spec;
+            n.codeOrder = order;
+        }
+    }
+
+    private void addMeta(List<String> paths, int meta) {
+        for (int priority = 0; priority < paths.size(); priority++) {
+            Node n = node(splitPath(paths.get(priority)));
+            if (n.meta == META_NONE) {
+                n.meta = meta;
+                n.metaPriority = priority;
+            }
+        }
+    }
+
+    private Node node(String[] segs) {
+        Node n = root;
+        for (String seg : segs) {
+            n = n.children.computeIfAbsent(seg, k -> new Node());
+        }
+        return n;
+    }
+
+    private static String[] prefixed(String first, String[] segs) {
+        String[] out = new String[segs.length + 1];
+        out[0] = first;
+        System.arraycopy(segs, 0, out, 1, segs.length);
+        return out;
+    }
+
+    private static void markRoles(Node n) {
+        n.hasRole = n.code != null || n.message || n.meta != META_NONE;
+        for (Map.Entry<String, Node> c : n.children.entrySet()) {
+            n.childLengths |= lengthBit(c.getKey());
+            markRoles(c.getValue());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.faultline.catalog.event;
+
+import static dev.faultline.catalog.event.ParserFixtures.PARSER;
+import static dev.faultline.catalog.event.ParserFixtures.unreadable;
+import static dev.faultline.catalog.event.ParserFixtures.utf8;
+import static dev.faultline.catalog.event.ParserFixtures.withLimits;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventParserLimitsTest {
+
+    @Test
+    void shouldReturnNoEventsForAnEmptyRecord() {
+        assertThat(PARSER.parse(new byte[0])).isEqualTo(new ParseResult.Events(java.util.List.of()));
+    }
+
+    @Test
+    void shouldReturnNoEventsForAWhitespaceOrBomOnlyRecord() {
+        assertThat(PARSER.parse(utf8(" \t\r\n  \n"))).isEqualTo(new ParseResult.Events(java.util.List.of()));
+        assertThat(PARSER.parse(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '\n'}))
+                .isEqualTo(new ParseResult.Events(java.util.List.of()));
+    }
+
+    @Test
+    void shouldRejectATenMegabyteRecordAsTooLargeBeforeReadingIt() {
+        byte[] huge = new byte[10 * 1024 * 1024];
+        // invalid UTF-8 and an open JSON object: only a size check that comes first can say TOO_LARGE
+        Arrays.fill(huge, (byte) 0xFF);
+        huge[0] = '{';
+
+        ParseResult.Unreadable u = unreadable(huge);
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.TOO_LARGE);
+        assertThat(u.detail()).contains(String.valueOf(huge.length));
+    }
+
+    @Test
+    void shouldAcceptARecordOfExactlyMaxRecordBytes() {
+        EventParser parser = new EventParser(withLimits(12, 64, 100, 100, 10));
+
+        assertThat(parser.parse(utf8("{\"code\":\"A\"}"))).isInstanceOf(ParseResult.Events.class);
+        assertThat(unreadable(parser, utf8("{\"code\":\"AB\"}")).reason()).isEqualTo(UnreadableReason.TOO_LARGE);
+    }
+
+    @Test
+    void shouldRejectObjectsNestedTenThousandDeepWithoutStackOverflow() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            sb.append("{\"a\":");
+        }
+        sb.append('1');
+        sb.append("}".repeat(10_000));
+
+        ParseResult.Unreadable u = unreadable(sb.toString());
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.TOO_DEEP);
+        assertThat(u.detail()).contains("64").contains("at byte");
+    }
+
+    @Test
+    void shouldRejectArraysNestedTenThousandDeepAsTooDeep() {
+        String deep = "{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+
+        assertThat(unreadable(deep).reason()).isEqualTo(UnreadableReason.TOO_DEEP);
+    }
+
+    @Test
+    void shouldRejectTenThousandDeepOtlpBodyAsTooDeep() {
+        String deep = "{\"resourceLogs\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+
+        assertThat(unreadable(deep).reason()).isEqualTo(UnreadableReason.TOO_DEEP);
+    }
+
+    @Test
+    void shouldAllowNestingUpToMaxDepthExactly() {
+        EventParser parser = new EventParser(withLimits(1024, 3, 100, 100, 10));
+
+        assertThat(parser.parse(utf8("{\"a\":{\"b\":[1]}}"))).isInstanceOf(ParseResult.Events.class);
+        assertThat(unreadable(parser, utf8("{\"a\":{\"b\":[[1]]}}")).reason()).isEqualTo(UnreadableReason.TOO_DEEP);
+    }
+
+    @Test
+    void shouldRejectALongStringEvenInAFieldNobodyReads() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 100, 10));
+        String record = "{\"ignored\":\"" + "x".repeat(101) + "\"}";
+
+        ParseResult.Unreadable u = unreadable(parser, utf8(record));
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.STRING_TOO_LONG);
+        assertThat(u.detail()).contains("100").doesNotContain("xxx");
+    }
+
+    @Test
+    void shouldRejectALongStringInAMessageField() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 100, 10));
+
+        assertThat(unreadable(parser, utf8("{\"msg\":\"" + "y".repeat(150) + "\"}")).reason())
+                .isEqualTo(UnreadableReason.STRING_TOO_LONG);
+    }
+
+    @Test
+    void shouldRejectALongFieldName() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 100, 10));
+
+        assertThat(unreadable(parser, utf8("{\"" + "k".repeat(150) + "\":1}")).reason())
+                .isEqualTo(UnreadableReason.STRING_TOO_LONG);
+    }
+
+    @Test
+    void shouldCountStringLengthInCharsNotBytes() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 100, 10));
+        // 100 chars, 200 bytes: within the limit
+        String record = "{\"msg\":\"" + "\u00e9".repeat(100) + "\"}";
+
+        assertThat(parser.parse(utf8(record))).isInstanceOf(ParseResult.Events.class);
+    }
+
+    @Test
+    void shouldRejectMoreScalarsThanMaxFields() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 3, 10));
+
+        assertThat(parser.parse(utf8("{\"a\":1,\"b\":\"x\",\"c\":null}"))).isInstanceOf(ParseResult.Events.class);
+        assertThat(unreadable(parser, utf8("{\"a\":1,\"b\":\"x\",\"c\":null,\"d\":true}")).reason())
+                .isEqualTo(UnreadableReason.TOO_MANY_FIELDS);
+        assertThat(unreadable(parser, utf8("{\"a\":[1,2,3,4]}")).reason())
+                .isEqualTo(UnreadableReason.TOO_MANY_FIELDS);
+    }
+
+    @Test
+    void shouldRejectMoreLogfmtPairsThanMaxFields() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 3, 10));
+
+        assertThat(unreadable(parser, utf8("a=1 b=2 c=3 d=4")).reason()).isEqualTo(UnreadableReason.TOO_MANY_FIELDS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"msg\":\"x\"", "{\"msg\":", "{\"msg\"", "{", "{\"a\":[1,2"})
+    void shouldRejectTruncatedJsonAsMalformed(String record) {
+        ParseResult.Unreadable u = unreadable(record);
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.MALFORMED_JSON);
+        assertThat(u.detail()).contains("truncated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1} junk", "{\"a\":1}{\"b\":2}", "{\"a\":1}}", "{\"a\":1} [1]"})
+    void shouldRejectTrailingGarbageAfterTheObject(String record) {
+        assertThat(unreadable(record).reason()).isEqualTo(UnreadableReason.MALFORMED_JSON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{a:1}", "{\"a\":01}", "{\"a\":NaN}", "{\"a\" 1}", "{\"a\":\"tab\there\"}",
+        "{\"a\":1,}", "{'a':1}"})
+    void shouldRejectInvalidJsonAsMalformed(String record) {
+        ParseResult.Unreadable u = unreadable(record);
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.MALFORMED_JSON);
+        assertThat(u.detail()).contains("at byte");
+    }
+
+    @Test
+    void shouldNeverQuoteRecordContentInADiagnostic() {
+        ParseResult.Unreadable u = unreadable("{\"password\":\"hunter2\" hunter3}");
+
+        assertThat(u.detail()).doesNotContain("hunter").doesNotContain("password");
+    }
+
+    @Test
+    void shouldNotLetJacksonReadNulPaddedBytesAsUtf16() {
+        // '{' NUL '}' NUL is "{}" in UTF-16LE; as UTF-8 it is not JSON
+        assertThat(unreadable(new byte[] {'{', 0, '}', 0}).reason()).isEqualTo(UnreadableReason.MALFORMED_JSON);
+        assertThat(unreadable(new byte[] {'{', 0, 0, 0, '}', 0, 0, 0}).reason())
+                .isEqualTo(UnreadableReason.MALFORMED_JSON);
+    }
+
+    @Test
+    void shouldRejectInvalidUtf8InAnyFormat() {
+        byte[] json = utf8("{\"ignored\":\"ab\",\"msg\":\"x\"}");
+        json[13] = (byte) 0xC0; // overlong lead inside a value nobody reads
+        ParseResult.Unreadable u = unreadable(json);
+        assertThat(u.reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
+        assertThat(u.detail()).contains("at byte 13");
+
+        byte[] logfmt = utf8("a=1 b=2 c=x");
+        logfmt[10] = (byte) 0x80;
+        assertThat(unreadable(logfmt).reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
+
+        byte[] text = utf8("ERROR something");
+        text[3] = (byte) 0xFF;
+        assertThat(unreadable(text).reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "C0AF", // overlong '/'
+        "C180", // overlong
+        "E080AF", // overlong 3-byte
+        "F08080AF", // overlong 4-byte
+        "EDA080", // lone high surrogate U+D800
+        "EDB080", // lone low surrogate U+DC00
+        "EDA0BDEDB880", // CESU-8 surrogate pair
+        "F4908080", // above U+10FFFF
+        "F5808080", // lead byte out of range
+        "80", // continuation without lead
+        "E282", // truncated sequence
+        "FE", "FF"
+    })
+    void shouldRejectInvalidUtf8Sequences(String hex) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        byte[] record = new byte[bad.length + 8];
+        System.arraycopy(utf8("msg=\"x "), 0, record, 0, 7);
+        System.arraycopy(bad, 0, record, 7, bad.length);
+        record[record.length - 1] = '"';
+
+        ParseResult.Unreadable u = unreadable(record);
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
+        assertThat(u.detail()).isEqualTo("invalid UTF-8 at byte 7");
+    }
+
+    @Test
+    void shouldAcceptValidMultibyteText() {
+        assertThat(PARSER.parse(utf8("{\"msg\":\"\u00e9\u2713\uD83D\uDE00\uFFFD\"}")))
+                .isInstanceOf(ParseResult.Events.class);
+        assertThat(PARSER.parse(utf8("m\u00e9ssage \uD83D\uDE00"))).isInstanceOf(ParseResult.Events.class);
+    }
+
+    @Test
+    void shouldRejectASliceOutsideTheArrayAsACallerError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PARSER.parse(new byte[4], 2, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}

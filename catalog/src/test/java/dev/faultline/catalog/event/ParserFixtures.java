@@ -1,0 +1,63 @@
+package dev.faultline.catalog.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Shared helpers for the parser tests. */
+final class ParserFixtures {
+
+    static final EventParser PARSER = new EventParser(ParseConfig.defaults());
+
+    private ParserFixtures() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<LogEvent> events(EventParser parser, String record) {
+        ParseResult result = parser.parse(utf8(record));
+        assertThat(result).isInstanceOf(ParseResult.Events.class);
+        return ((ParseResult.Events) result).events();
+    }
+
+    static LogEvent single(EventParser parser, String record) {
+        List<LogEvent> events = events(parser, record);
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    static LogEvent single(String record) {
+        return single(PARSER, record);
+    }
+
+    static ParseResult.Unreadable unreadable(EventParser parser, byte[] record) {
+        ParseResult result = parser.parse(record);
+        assertThat(result).isInstanceOf(ParseResult.Unreadable.class);
+        return (ParseResult.Unreadable) result;
+    }
+
+    static ParseResult.Unreadable unreadable(byte[] record) {
+        return unreadable(PARSER, record);
+    }
+
+    static ParseResult.Unreadable unreadable(String record) {
+        return unreadable(PARSER, utf8(record));
+    }
+
+    static TypedField spec(String path) {
+        return ParseConfig.defaults().typedFields().stream()
+                .filter(f -> f.path().equals(path))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static ParseConfig withLimits(int maxRecordBytes, int maxDepth, int maxStringChars, int maxFields,
+            int maxBatchRecords) {
+        ParseConfig d = ParseConfig.defaults();
+        return new ParseConfig(d.typedFields(), d.messageFields(), maxRecordBytes, maxDepth, maxStringChars,
+                maxFields, maxBatchRecords);
+    }
+}
