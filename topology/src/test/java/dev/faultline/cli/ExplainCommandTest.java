@@ -19,7 +19,7 @@ class ExplainCommandTest {
         CliRun run = CliRun.of("explain", "SSH_AUTH_FAILED", "--verbose");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("1. Verify the SSH key").contains("4. Re-enroll the host")
-                .contains("Recovery tool:  nefia.vpn.diagnose").contains("Transience:     permanent (stated");
+                .containsPattern("Recovery tool: +nefia.vpn.diagnose").containsPattern("Transience: +permanent \\(stated");
     }
 
     @Test
@@ -40,7 +40,7 @@ class ExplainCommandTest {
     @Test
     void shouldShowWhySessionNotFoundSharesE9001() {
         CliRun run = CliRun.of("explain", "SESSION_NOT_FOUND", "-v");
-        assertThat(run.out()).contains("Recovery tool:  nefia.session.open")
+        assertThat(run.out()).containsPattern("Recovery tool: +nefia.session.open")
                 .contains("Shared token E9001: resolves to INTERNAL");
     }
 
@@ -55,7 +55,7 @@ class ExplainCommandTest {
     void shouldListCodesAndTitlesOfOneCatalog() {
         CliRun run = CliRun.of("explain", "--list", "--catalog", "vault-rpc");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("MethodNotFound").contains("PathOutsideVault").doesNotContain("nefia");
+        assertThat(run.out()).contains("MethodNotFound").contains("PathOutsideVault").doesNotContain("nefia ").doesNotContain("NCP-");
     }
 
     @Test

@@ -1,0 +1,111 @@
+package dev.faultline.cli;
+
+import dev.faultline.app.FaultlineApp;
+import dev.faultline.catalog.enrich.Enricher;
+import dev.faultline.catalog.load.CatalogLoader;
+import dev.faultline.catalog.load.LoadResult;
+import dev.faultline.catalog.load.Problem;
+import dev.faultline.config.ConfigResult;
+import dev.faultline.config.Durations;
+import dev.faultline.config.FaultlineConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code faultline run}: the stream processor, until SIGTERM or Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the Faultline stream processor against Kafka until SIGTERM or Ctrl-C.",
+                "Configuration: --config FILE (or $FAULTLINE_CONFIG), then FAULTLINE_* environment overrides."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:closed cleanly", "1:failed while running, or did not close in time",
+                "2:invalid configuration or catalogs"})
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults).")
+    Path config;
+
+    @Option(names = "--close-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long a shutdown may take to commit and close (default: ${DEFAULT-VALUE}).")
+    String closeTimeout;
+
+    /** Overridable for tests; the process environment otherwise. */
+    Map<String, String> env = System.getenv();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Path file = config != null ? config : envConfigFile();
+        ConfigResult result = FaultlineConfig.load(file, env);
+        if (!result.isValid()) {
+            err.println("faultline: invalid configuration (" + result.errors().size() + " error(s)):");
+            result.errors().forEach(e -> err.println("  " + Sanitize.forTerminal(e)));
+            err.flush();
+            return 2;
+        }
+        FaultlineConfig cfg = result.orThrow();
+        Duration timeout;
+        try {
+            timeout = Durations.parse(closeTimeout);
+        } catch (IllegalArgumentException e) {
+            err.println("faultline: --close-timeout: " + e.getMessage());
+            return 2;
+        }
+        LoadResult catalogs = new CatalogLoader().load(cfg.catalogDirs());
+        if (!catalogs.isValid()) {
+            err.println("faultline: invalid catalogs (" + catalogs.problems().size() + " problem(s)):");
+            for (Problem p : catalogs.problems()) {
+                err.println("  " + Sanitize.forTerminal(p.toString()));
+            }
+            err.flush();
+            return 2;
+        }
+        Enricher enricher = Enricher.create(catalogs.orThrow(), cfg.enricherConfig());
+        FaultlineApp app = FaultlineApp.create(cfg, enricher);
+        Thread hook = app.installShutdownHook(timeout);
+        // SIGTERM/Ctrl-C close the app and let call() return 0; the hook covers every other way out.
+        onSignals(() -> app.close(timeout), "TERM", "INT");
+        app.start();
+        spec.commandLine().getOut().printf("faultline: running as %s against %s; Ctrl-C or SIGTERM to stop%n",
+                cfg.applicationId(), cfg.bootstrapServers());
+        spec.commandLine().getOut().flush();
+        app.awaitTermination();
+        if (app.failed()) {
+            err.println("faultline: stopped after a fatal error (see the log)");
+            app.close(timeout);
+            return 1;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Closed by the hook itself: the JVM is already exiting.
+        }
+        return 0;
+    }
+
+    /**
+     * Handles the signals ourselves (as Kafka's own scripts do) so a clean close ends with exit
+     * status 0; if the JVM does not allow it, the shutdown hook still closes the app.
+     */
+    @SuppressWarnings("restriction")
+    private static void onSignals(Runnable action, String... names) {
+        for (String name : names) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException notAvailable) {
+                // e.g. -Xrs, or the signal is reserved on this platform: fall back to the shutdown hook.
+            }
+        }
+    }
+
+    private Path envConfigFile() {
+        String f = env.get("FAULTLINE_CONFIG");
+        return f == null || f.isBlank() ? null : Path.of(f);
+    }
+}

@@ -1,0 +1,458 @@
+package dev.faultline.config;
+
+import static dev.faultline.config.FaultlineKeys.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.faultline.catalog.enrich.EnricherConfig;
+import dev.faultline.catalog.event.ParseConfig;
+import dev.faultline.catalog.match.ServiceBinding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Faultline's whole configuration, typed and immutable. Build one with {@link #load(Path, Map)},
+ * {@link #parse(String, Map)} or {@link #defaults()}; every key is declared in {@link FaultlineKeys}.
+ */
+public final class FaultlineConfig {
+    /** Environment variables with this prefix override file values. */
+    public static final String ENV_PREFIX = "FAULTLINE_";
+    /** {@code FAULTLINE_*} variables that are not configuration keys (read by launch scripts). */
+    public static final Set<String> RESERVED_ENV = Set.of("FAULTLINE_CONFIG", "FAULTLINE_OPTS", "FAULTLINE_HOME",
+            "FAULTLINE_LOG_LEVEL", "FAULTLINE_VERSION");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Map<String, Object> values;
+    private final Map<String, String> kafka;
+
+    private FaultlineConfig(Map<String, Object> values, Map<String, String> kafka) {
+        this.values = Collections.unmodifiableMap(values);
+        this.kafka = Collections.unmodifiableMap(kafka);
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /**
+     * Reads {@code file} (or only defaults when {@code null}) and applies {@code FAULTLINE_*}
+     * overrides from {@code env}; environment wins over the file. Never throws for bad input:
+     * every problem is in the result.
+     */
+    public static ConfigResult load(Path file, Map<String, String> env) {
+        if (file == null) {
+            return parse("", "defaults", env);
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return new ConfigResult(Optional.empty(), List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        return parse(text, file.toString(), env);
+    }
+
+    /** Like {@link #load} on YAML text; handy for tests ({@code parse("", Map.of(...))}). */
+    public static ConfigResult parse(String yaml, Map<String, String> env) {
+        return parse(yaml, "config", env);
+    }
+
+    /** The built-in defaults; fails only if a default were invalid (a bug). */
+    public static FaultlineConfig defaults() {
+        return parse("", Map.of()).orThrow();
+    }
+
+    private static ConfigResult parse(String yaml, String origin, Map<String, String> env) {
+        List<String> errors = new ArrayList<>();
+        Map<String, JsonNode> raw = new LinkedHashMap<>();
+        Map<String, String> originOf = new LinkedHashMap<>();
+        readYaml(yaml, origin, raw, originOf, errors);
+        readEnv(env, raw, originOf, errors);
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConfigKey<?> key : ALL) {
+            JsonNode node = raw.get(key.name());
+            Object value = node == null ? key.defaultValue() : typed(key, node, originOf.get(key.name()), errors);
+            values.put(key.name(), value);
+        }
+        Map<String, String> kafka = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : raw.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_PREFIX)) {
+                String client = e.getKey().substring(KAFKA_PREFIX.length());
+                String owner = OWNED_KAFKA_KEYS.get(client);
+                if (owner != null) {
+                    errors.add(originOf.get(e.getKey()) + ": " + e.getKey() + ": set '" + owner + "' instead");
+                }
+                kafka.put(client, scalarText(e.getValue()));
+            }
+        }
+        kafka.put("bootstrap.servers", (String) values.get(BOOTSTRAP_SERVERS.name()));
+        resolveInputs(values, originOf, errors);
+        crossCheck(values, errors);
+        if (!errors.isEmpty()) {
+            return new ConfigResult(Optional.empty(), errors);
+        }
+        return new ConfigResult(Optional.of(new FaultlineConfig(values, kafka)), List.of());
+    }
+
+    private static void readYaml(String yaml, String origin, Map<String, JsonNode> raw, Map<String, String> originOf,
+            List<String> errors) {
+        if (yaml.isBlank()) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            errors.add(origin + (loc == null ? "" : ":" + loc.getLineNr()) + ": invalid YAML: " + e.getOriginalMessage());
+            return;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            errors.add(origin + ": the top level must be a mapping of keys");
+            return;
+        }
+        flatten(root, "", origin, raw, originOf, errors);
+    }
+
+    /** Nested mappings become dotted names until a declared key (or the kafka passthrough) is reached. */
+    private static void flatten(JsonNode node, String prefix, String origin, Map<String, JsonNode> raw,
+            Map<String, String> originOf, List<String> errors) {
+        if (node.isNull()) {
+            return; // an empty value (a section with only comments) means "use the defaults"
+        }
+        boolean passthrough = prefix.startsWith(KAFKA_PREFIX);
+        ConfigKey<?> key = prefix.isEmpty() ? null : byName(prefix);
+        if (!prefix.isEmpty() && !node.isObject() && (key != null || passthrough)) {
+            if (raw.putIfAbsent(prefix, node) != null) {
+                errors.add(origin + ": " + prefix + ": set more than once");
+            }
+            originOf.put(prefix, origin);
+            return;
+        }
+        if (!node.isObject()) {
+            errors.add(origin + ": " + prefix + ": unknown key" + suggestion(prefix));
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
+            if (name.equals("kafka") && !f.getValue().isObject() && !f.getValue().isNull()) {
+                errors.add(origin + ": kafka: must be a mapping of Kafka client settings");
+                continue;
+            }
+            flatten(f.getValue(), name, origin, raw, originOf, errors);
+        }
+    }
+
+    private static void readEnv(Map<String, String> env, Map<String, JsonNode> raw, Map<String, String> originOf,
+            List<String> errors) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String var = e.getKey();
+            if (!var.startsWith(ENV_PREFIX) || RESERVED_ENV.contains(var)) {
+                continue;
+            }
+            String name = envToKey(var);
+            String origin = "environment " + var;
+            ConfigKey<?> key = byName(name);
+            if (name.startsWith(KAFKA_PREFIX)) {
+                raw.put(name, TextNode.valueOf(e.getValue()));
+            } else if (key != null) {
+                try {
+                    raw.put(name, key.type().fromEnv(e.getValue()));
+                } catch (IllegalArgumentException ex) {
+                    errors.add(origin + ": " + name + ": " + ex.getMessage());
+                    continue;
+                }
+            } else {
+                errors.add(origin + ": maps to '" + name + "', an unknown key" + suggestion(name));
+                continue;
+            }
+            originOf.put(name, origin);
+        }
+    }
+
+    /**
+     * {@code FAULTLINE_KAFKA_BOOTSTRAP_SERVERS} → {@code kafka.bootstrap.servers}: after the prefix,
+     * {@code ___} is {@code -}, {@code __} is {@code _}, {@code _} is {@code .} (the Confluent image
+     * convention), lower-cased.
+     */
+    public static String envToKey(String variable) {
+        String s = variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+        return s.replace("___", "\u0001").replace("__", "\u0002").replace('_', '.')
+                .replace('\u0001', '-').replace('\u0002', '_');
+    }
+
+    private static Object typed(ConfigKey<?> key, JsonNode node, String origin, List<String> errors) {
+        Object value;
+        try {
+            value = key.type().parse(node);
+        } catch (IllegalArgumentException e) {
+            errors.add(origin + ": " + key.name() + ": " + e.getMessage());
+            return key.defaultValue();
+        }
+        @SuppressWarnings("unchecked")
+        String problem = ((ConfigKey.Validator<Object>) key.validator()).check(value);
+        if (problem != null) {
+            errors.add(origin + ": " + key.name() + ": " + problem);
+            return key.defaultValue();
+        }
+        return value;
+    }
+
+    /**
+     * A list and a pattern set at the same level (both in the file, or both in the environment) is
+     * an error; across levels the environment wins, so a container can swap the file's list for a
+     * pattern. An unset pattern means the list (or its default) is used.
+     */
+    private static void resolveInputs(Map<String, Object> values, Map<String, String> originOf, List<String> errors) {
+        String listOrigin = originOf.get(TOPICS_INPUT.name());
+        String patternOrigin = originOf.get(TOPICS_INPUT_PATTERN.name());
+        if (listOrigin == null || patternOrigin == null) {
+            return;
+        }
+        boolean listFromEnv = listOrigin.startsWith("environment");
+        boolean patternFromEnv = patternOrigin.startsWith("environment");
+        if (listFromEnv == patternFromEnv) {
+            errors.add(patternOrigin + ": topics.input and topics.input.pattern are exclusive: set one");
+        } else if (listFromEnv) {
+            values.put(TOPICS_INPUT_PATTERN.name(), null);
+        }
+    }
+
+    private static void crossCheck(Map<String, Object> values, List<String> errors) {
+        Pattern pattern = (Pattern) values.get(TOPICS_INPUT_PATTERN.name());
+        @SuppressWarnings("unchecked")
+        List<String> inputs = (List<String>) values.get(TOPICS_INPUT.name());
+        if (pattern == null && inputs.isEmpty()) {
+            errors.add("topics.input: at least one input topic (or set topics.input.pattern)");
+        }
+        List<ConfigKey<String>> outputs = List.of(TOPICS_ENRICHED, TOPICS_AGGREGATES, TOPICS_ALERTS, TOPICS_DLQ);
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (ConfigKey<String> out : outputs) {
+            String topic = (String) values.get(out.name());
+            String other = seen.putIfAbsent(topic, out.name());
+            if (other != null) {
+                errors.add(out.name() + ": same topic as " + other + " ('" + topic + "')");
+            }
+            // Reading our own output would feed enriched events back in: a loop.
+            if (pattern == null && inputs.contains(topic)) {
+                errors.add("topics.input: contains the output topic '" + topic + "' (" + out.name() + ")");
+            }
+            if (pattern != null && pattern.matcher(topic).matches()) {
+                errors.add("topics.input.pattern: matches the output topic '" + topic + "' (" + out.name() + ")");
+            }
+        }
+    }
+
+    private static String scalarText(JsonNode node) {
+        if (node.isArray()) {
+            List<String> parts = new ArrayList<>();
+            node.forEach(n -> parts.add(n.asText()));
+            return String.join(",", parts);
+        }
+        return node.asText();
+    }
+
+    private static String suggestion(String name) {
+        String best = null;
+        int bestDistance = 4;
+        for (ConfigKey<?> k : ALL) {
+            int d = distance(name, k.name());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k.name();
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    // ------------------------------------------------------------------ access
+
+    /** The typed value of any key. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key.name());
+    }
+
+    public String applicationId() {
+        return get(APPLICATION_ID);
+    }
+
+    public String bootstrapServers() {
+        return get(BOOTSTRAP_SERVERS);
+    }
+
+    public Guarantee processingGuarantee() {
+        return get(PROCESSING_GUARANTEE);
+    }
+
+    public Optional<Path> stateDir() {
+        return Optional.ofNullable(get(STATE_DIR)).map(Path::of);
+    }
+
+    /** Input topics; empty when {@link #inputPattern()} is set. */
+    public List<String> inputTopics() {
+        return inputPattern().isPresent() ? List.of() : get(TOPICS_INPUT);
+    }
+
+    public Optional<Pattern> inputPattern() {
+        return Optional.ofNullable(get(TOPICS_INPUT_PATTERN));
+    }
+
+    public String enrichedTopic() {
+        return get(TOPICS_ENRICHED);
+    }
+
+    public String aggregatesTopic() {
+        return get(TOPICS_AGGREGATES);
+    }
+
+    public String alertsTopic() {
+        return get(TOPICS_ALERTS);
+    }
+
+    public String dlqTopic() {
+        return get(TOPICS_DLQ);
+    }
+
+    public List<TopicBinding> topicBindings() {
+        return get(TOPICS_SERVICES);
+    }
+
+    /** The fallback service for records of {@code topic}, or {@code null} when no binding matches. */
+    public String serviceForTopic(String topic) {
+        for (TopicBinding b : topicBindings()) {
+            if (b.matches(topic)) {
+                return b.service();
+            }
+        }
+        return null;
+    }
+
+    public boolean emitEventsWithoutErrors() {
+        return get(EMIT_EVENTS_WITHOUT_ERRORS);
+    }
+
+    /** User catalog directories (relative paths resolve against the working directory). */
+    public List<Path> catalogDirs() {
+        return get(CATALOG_DIRS).stream().map(Path::of).toList();
+    }
+
+    public List<ServiceBinding> serviceBindings() {
+        return get(SERVICES);
+    }
+
+    /** What the parser extracts and its bounds. */
+    public ParseConfig parseConfig() {
+        return new ParseConfig(get(MATCHER_TYPED_FIELDS), get(MATCHER_MESSAGE_FIELDS), get(LIMITS_MAX_RECORD_BYTES),
+                get(LIMITS_MAX_DEPTH), get(LIMITS_MAX_STRING_CHARS), get(LIMITS_MAX_FIELDS),
+                get(LIMITS_MAX_BATCH_RECORDS));
+    }
+
+    /** Everything the {@code Enricher} needs besides catalogs. */
+    public EnricherConfig enricherConfig() {
+        return new EnricherConfig(parseConfig(), serviceBindings(), maxMessageChars());
+    }
+
+    public int maxMessageChars() {
+        return get(LIMITS_MAX_MESSAGE_CHARS);
+    }
+
+    public List<Duration> windowSizes() {
+        return get(WINDOWS_SIZES);
+    }
+
+    public Duration windowGrace() {
+        return get(WINDOWS_GRACE);
+    }
+
+    /** Every {@code kafka.*} setting without the prefix, {@code bootstrap.servers} included. */
+    public Map<String, String> kafkaProperties() {
+        return kafka;
+    }
+
+    /**
+     * Properties for {@code new KafkaStreams(topology, props)}: the {@code kafka.*} passthrough,
+     * then everything Faultline decides explicitly (ids, guarantee, serdes, error handlers, the
+     * dead-letter topic, explicit-naming enforcement).
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, ConfigType.wire(processingGuarantee()));
+        stateDir().ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d.toString()));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, get(NUM_STREAM_THREADS));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, get(REPLICATION_FACTOR));
+        // Every operator has explicit serdes; bytes as the default means a forgotten one can never fail to decode.
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // Bad input never stops the app: the topology dead-letters unreadable logs itself; what still
+        // escapes (a bug in an operator) is logged and, via KIP-1034, copied raw to the same DLQ topic.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Failing on a produce error is right under exactly-once: continuing would silently lose output.
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic());
+        // The default extractor fails the app on a negative timestamp; bad input must never stop us.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class.getName());
+        // Generated names shift when the topology changes and silently orphan state: refuse them.
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "FaultlineConfig" + values;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.faultline.topology;
+
+/** Header names Faultline adds to dead letters (the original headers are kept). */
+public final class DlqHeaders {
+    /** {@code UnreadableReason.wire()}, e.g. {@code invalid-utf8}, {@code processing-error}. */
+    public static final String REASON = "faultline.dlq.reason";
+    /** A short diagnostic; never contains record bytes. */
+    public static final String DETAIL = "faultline.dlq.detail";
+    /** The exception class, when processing threw. */
+    public static final String EXCEPTION = "faultline.dlq.exception";
+    public static final String SOURCE_TOPIC = "faultline.source.topic";
+    public static final String SOURCE_PARTITION = "faultline.source.partition";
+    public static final String SOURCE_OFFSET = "faultline.source.offset";
+
+    private DlqHeaders() {
+    }
+}

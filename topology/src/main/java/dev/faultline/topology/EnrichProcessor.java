@@ -1,0 +1,150 @@
+package dev.faultline.topology;
+
+import dev.faultline.catalog.enrich.EnrichedEvent;
+import dev.faultline.catalog.enrich.EnrichedEventJson;
+import dev.faultline.catalog.enrich.Enricher;
+import dev.faultline.catalog.enrich.ProcessOutcome;
+import dev.faultline.catalog.enrich.SourceRef;
+import dev.faultline.catalog.event.LogEvent;
+import dev.faultline.catalog.event.UnreadableReason;
+import dev.faultline.catalog.match.ErrorMatch;
+import dev.faultline.catalog.model.CatalogEntry;
+import dev.faultline.catalog.model.ErrorClass;
+import dev.faultline.catalog.model.Transience;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Parses, matches and enriches one raw record, forwarding either a dead letter (original key,
+ * value and headers plus {@code faultline.dlq.*} headers) or one {@link Routed.Event} per parsed
+ * event, timestamped with its guarded event time. Never throws for bad input.
+ */
+final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed> {
+    static final String UNKNOWN_SERVICE = "unknown";
+    private static final int MAX_DETAIL_CHARS = 1024;
+    private static final int MAX_HOST_CHARS = 256;
+
+    private final Supplier<Enricher> enricher;
+    private final Function<String, String> serviceForTopic;
+    private final boolean emitEventsWithoutErrors;
+    private final EventTime eventTime;
+    private final int maxSampleChars;
+    private final long tickIntervalMs;
+    private ProcessorContext<byte[], Routed> context;
+    private long lastTick = Long.MIN_VALUE;
+
+    EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
+            boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs) {
+        this.enricher = enricher;
+        this.serviceForTopic = serviceForTopic;
+        this.emitEventsWithoutErrors = emitEventsWithoutErrors;
+        this.eventTime = eventTime;
+        this.maxSampleChars = maxSampleChars;
+        this.tickIntervalMs = tickIntervalMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Routed> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return; // a tombstone carries no log
+        }
+        RecordMetadata md = context.recordMetadata().orElse(null);
+        List<Record<byte[], Routed>> out;
+        try {
+            Enricher e = enricher.get();
+            SourceRef source = md == null ? SourceRef.none() : SourceRef.kafka(md.topic(), md.partition(), md.offset());
+            String fallback = md == null ? null : serviceForTopic.apply(md.topic());
+            ProcessOutcome outcome = e.process(record.value(), source, fallback);
+            if (outcome instanceof ProcessOutcome.Unreadable u) {
+                context.forward(deadLetter(record, md, u.reason().wire(), u.detail(), null));
+                return;
+            }
+            // Build everything before forwarding anything: a failure half-way must not leave partial output.
+            out = events(record, ((ProcessOutcome.Enriched) outcome).events(), e.config().maxMessageChars());
+        } catch (RuntimeException ex) {
+            context.forward(deadLetter(record, md, UnreadableReason.PROCESSING_ERROR.wire(),
+                    String.valueOf(ex.getMessage()), ex.getClass().getName()));
+            return;
+        }
+        out.forEach(context::forward);
+    }
+
+    private List<Record<byte[], Routed>> events(Record<byte[], byte[]> record, List<EnrichedEvent> events,
+            int maxMessageChars) {
+        List<Record<byte[], Routed>> out = new ArrayList<>(events.size());
+        for (EnrichedEvent ev : events) {
+            LogEvent le = ev.event();
+            long t = eventTime.choose(le.epochMillis(), record.timestamp());
+            String service = le.service() == null ? UNKNOWN_SERVICE : le.service();
+            byte[] json = ev.hasFindings() || emitEventsWithoutErrors
+                    ? EnrichedEventJson.toBytes(ev, maxMessageChars) : null;
+            List<Occurrence> occ = occurrences(ev, service, t);
+            if (lastTick == Long.MIN_VALUE || t >= lastTick + tickIntervalMs) {
+                occ.add(Occurrence.tick(t));
+                lastTick = t;
+            }
+            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t,
+                    new RecordHeaders()));
+        }
+        return out;
+    }
+
+    /** One service total, plus one per distinct code and per distinct class the event carries. */
+    private List<Occurrence> occurrences(EnrichedEvent ev, String service, long t) {
+        String host = Text.truncate(ev.event().host(), MAX_HOST_CHARS);
+        String msg = Text.truncate(ev.event().message(), maxSampleChars);
+        List<Occurrence> out = new ArrayList<>(3);
+        out.add(Occurrence.of(Occurrence.TOTAL, service, null, null, null, null, host, null, t));
+        Set<String> seen = new HashSet<>();
+        for (ErrorMatch m : ev.errors()) {
+            CatalogEntry entry = m.entry();
+            ErrorClass cls = entry != null ? entry.errorClass() : EnrichedEventJson.commonClass(m.candidates());
+            Transience tr = entry != null ? entry.transience() : EnrichedEventJson.commonTransience(m.candidates());
+            String trWire = tr == null ? null : tr.wire();
+            if (entry != null && seen.add("code|" + entry.key())) {
+                out.add(Occurrence.of(Occurrence.CODE, service, entry.catalog(), entry.code(), cls.wire(), trWire,
+                        host, msg, t));
+            }
+            if (cls != null && seen.add("class|" + cls.wire())) {
+                out.add(Occurrence.of(Occurrence.CLASS, service, null, null, cls.wire(), trWire, host, msg, t));
+            }
+        }
+        return out;
+    }
+
+    private static Record<byte[], Routed> deadLetter(Record<byte[], byte[]> record, RecordMetadata md, String reason,
+            String detail, String exception) {
+        Headers h = new RecordHeaders(record.headers().toArray());
+        h.add(DlqHeaders.REASON, utf8(reason));
+        h.add(DlqHeaders.DETAIL, utf8(Text.safe(detail, MAX_DETAIL_CHARS)));
+        if (exception != null) {
+            h.add(DlqHeaders.EXCEPTION, utf8(exception));
+        }
+        if (md != null) {
+            h.add(DlqHeaders.SOURCE_TOPIC, utf8(md.topic()));
+            h.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(md.partition())));
+            h.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(md.offset())));
+        }
+        return new Record<>(record.key(), new Routed.DeadLetter(record.value()), record.timestamp(), h);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.faultline.topology;
+
+import dev.faultline.catalog.enrich.Enricher;
+import dev.faultline.config.Durations;
+import dev.faultline.config.FaultlineConfig;
+import dev.faultline.config.FaultlineKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Builds Faultline's topology from typed config: raw logs → enrich (or dead-letter) → enriched
+ * events; occurrences → final windowed aggregates; transient/conditional occurrences → spike
+ * alerts. A pure function: no I/O, no clock, no Kafka connection.
+ */
+public final class FaultlineTopology {
+    /** Processor, store and internal-topic names (internal topics get the application id as prefix). */
+    public static final String SOURCE = "faultline-source";
+    public static final String ENRICH = "faultline-enrich";
+    public static final String ALERT_STORE = "faultline-alert-state";
+    public static final String AGG_REPARTITION = "faultline-agg-by-series";
+    public static final String ALERT_REPARTITION = "faultline-alert-by-fingerprint";
+
+    /** Ticks (stream-time heartbeats for the alert task) are sent at most this often per enrich task, in event time. */
+    static final long TICK_INTERVAL_MS = 1000;
+    /** See {@link #retention}. */
+    static final Duration RETENTION_MARGIN = Duration.ofHours(1);
+
+    private FaultlineTopology() {
+    }
+
+    /** {@link #build(FaultlineConfig, Supplier)} with one fixed enricher. */
+    public static Topology build(FaultlineConfig config, Enricher enricher) {
+        return build(config, () -> enricher);
+    }
+
+    /**
+     * The topology for {@code config}. {@code enricher} is asked once per record, so a caller may
+     * swap catalogs at run time by returning a new {@code Enricher} (it must be thread-safe).
+     */
+    public static Topology build(FaultlineConfig config, Supplier<Enricher> enricher) {
+        Topics topics = Topics.from(config);
+        // Built with the app's own config so ensure.explicit.internal.resource.naming is checked here, at build time.
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
+        Consumed<byte[], byte[]> consumed = Consumed.with(FaultlineSerdes.BYTES, FaultlineSerdes.BYTES)
+                .withName(SOURCE);
+        KStream<byte[], byte[]> logs = topics.pattern().isPresent()
+                ? builder.stream(topics.inputPattern(), consumed)
+                : builder.stream(topics.inputs(), consumed);
+
+        EventTime eventTime = EventTime.of(config.get(FaultlineKeys.EVENT_TIME_MAX_FUTURE_SKEW),
+                config.get(FaultlineKeys.EVENT_TIME_MAX_PAST_AGE));
+        int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
+        ProcessorSupplier<byte[], byte[], byte[], Routed> enrich = () -> new EnrichProcessor(enricher,
+                config::serviceForTopic, config.emitEventsWithoutErrors(), eventTime, maxSampleChars,
+                TICK_INTERVAL_MS);
+        Map<String, KStream<byte[], Routed>> routes = logs.process(enrich, Named.as(ENRICH))
+                .split(Named.as("faultline-route"))
+                .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("-dlq"))
+                .defaultBranch(Branched.as("-events"));
+
+        routes.get("faultline-route-dlq")
+                .mapValues(v -> ((Routed.DeadLetter) v).value(), Named.as("faultline-dlq-value"))
+                .to(topics.dlq(), Produced.with(FaultlineSerdes.BYTES, FaultlineSerdes.BYTES)
+                        .withName("faultline-dlq-sink"));
+
+        KStream<byte[], Routed.Event> events = routes.get("faultline-route-events")
+                .mapValues(v -> (Routed.Event) v, Named.as("faultline-events"));
+        events.filter((k, v) -> v.json() != null, Named.as("faultline-enriched-filter"))
+                .mapValues(Routed.Event::json, Named.as("faultline-enriched-value"))
+                .to(topics.enriched(), Produced.with(FaultlineSerdes.BYTES, FaultlineSerdes.BYTES)
+                        .withName("faultline-enriched-sink"));
+
+        aggregates(config, topics, events);
+        alerts(config, topics, events, enricher);
+        return builder.build();
+    }
+
+    private static void aggregates(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events) {
+        int maxHosts = config.get(FaultlineKeys.AGGREGATES_MAX_DISTINCT_HOSTS);
+        int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
+        KGroupedStream<String, Occurrence> bySeries = events
+                .flatMap((k, ev) -> {
+                    List<KeyValue<String, Occurrence>> out = new ArrayList<>(ev.occurrences().size());
+                    for (Occurrence o : ev.occurrences()) {
+                        if (!o.isTick()) {
+                            out.add(KeyValue.pair(o.aggregateKey(), o));
+                        }
+                    }
+                    return out;
+                }, Named.as("faultline-agg-occurrences"))
+                .repartition(Repartitioned.<String, Occurrence>as(AGG_REPARTITION)
+                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE))
+                .groupByKey(Grouped.<String, Occurrence>as("faultline-agg-grouped")
+                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE));
+
+        Duration grace = config.windowGrace();
+        for (Duration size : config.windowSizes()) {
+            String label = Durations.format(size);
+            String name = "faultline-agg-" + label;
+            bySeries.windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+                    // One final result per window: no unbounded suppress buffer, no intermediate updates.
+                    .emitStrategy(EmitStrategy.onWindowClose())
+                    .aggregate(WindowAggregate::new, (k, o, agg) -> agg.add(o, maxHosts), Named.as(name),
+                            Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(name + "-store")
+                                    .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.AGGREGATE)
+                                    // With a cache, the first on-window-close emit walks the cache one
+                                    // segment at a time from epoch 0: seconds of CPU per task start.
+                                    .withCachingDisabled()
+                                    .withRetention(retention(size, grace)))
+                    .toStream(Named.as(name + "-final"))
+                    .map((wk, agg) -> KeyValue.pair(AggregateJson.key(agg, label, wk.window().start()),
+                            AggregateJson.toBytes(agg, label, size.toMillis(), wk.window().start(),
+                                    wk.window().end(), maxSampleChars)), Named.as(name + "-json"))
+                    .to(topics.aggregates(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
+                            .withName(name + "-sink"));
+        }
+    }
+
+    /**
+     * On-window-close emits a window when the next record arrives after its close; a store retaining
+     * only size + grace may already have dropped it if that record comes after a quiet gap. The
+     * margin bounds how long a gap can be before a final result is lost.
+     */
+    static Duration retention(Duration size, Duration grace) {
+        Duration margin = size.compareTo(RETENTION_MARGIN) > 0 ? size : RETENTION_MARGIN;
+        return size.plus(grace).plus(margin);
+    }
+
+    private static void alerts(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events,
+            Supplier<Enricher> enricher) {
+        AlertPolicy policy = AlertPolicy.from(config);
+        StoreBuilder<KeyValueStore<String, AlertState>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ALERT_STORE), FaultlineSerdes.STRING, FaultlineSerdes.ALERT_STATE);
+        ProcessorSupplier<String, Occurrence, String, byte[]> detector = new ProcessorSupplier<>() {
+            @Override
+            public AlertProcessor get() {
+                return new AlertProcessor(ALERT_STORE, policy, enricher);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(store);
+            }
+        };
+        events.flatMap((k, ev) -> {
+                    List<KeyValue<String, Occurrence>> out = new ArrayList<>(2);
+                    for (Occurrence o : ev.occurrences()) {
+                        if (o.isTick()) {
+                            out.add(KeyValue.pair(Occurrence.TICK, o));
+                        } else if (o.alertable()) {
+                            out.add(KeyValue.pair(AlertJson.fingerprint(o), o));
+                        }
+                    }
+                    return out;
+                }, Named.as("faultline-alert-signals"))
+                .repartition(Repartitioned.<String, Occurrence>as(ALERT_REPARTITION)
+                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE)
+                        .withStreamPartitioner(new TickBroadcast()))
+                .process(detector, Named.as("faultline-alert-detector"))
+                .to(topics.alerts(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
+                        .withName("faultline-alerts-sink"));
+    }
+
+    /**
+     * Sends ticks to every partition (KIP-837 multicast) so each alert task's stream time advances
+     * even when its series have gone quiet; everything else is partitioned like the default (murmur2
+     * of the key).
+     */
+    static final class TickBroadcast implements StreamPartitioner<String, Occurrence> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, Occurrence value, int numPartitions) {
+            if (value != null && value.isTick()) {
+                return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+            }
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bytes)) % numPartitions));
+        }
+    }
+}

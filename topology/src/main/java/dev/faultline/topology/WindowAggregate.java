@@ -1,0 +1,50 @@
+package dev.faultline.topology;
+
+import java.util.LinkedHashSet;
+
+/** The running state of one aggregate in one window; bounded (hosts capped, one truncated sample). */
+final class WindowAggregate {
+    String kind;
+    String svc;
+    String catalog;
+    String code;
+    String cls;
+    long count;
+    long transientCount;
+    long firstSeen = Long.MAX_VALUE;
+    long lastSeen = Long.MIN_VALUE;
+    LinkedHashSet<String> hosts = new LinkedHashSet<>();
+    boolean hostsTruncated;
+    String sample;
+
+    WindowAggregate() {
+    }
+
+    /** Adds one occurrence; {@code maxHosts} bounds the distinct-host set. */
+    WindowAggregate add(Occurrence o, int maxHosts) {
+        if (kind == null) {
+            kind = o.kind;
+            svc = o.svc;
+            catalog = o.catalog;
+            code = o.code;
+            cls = o.cls;
+        }
+        count++;
+        if ("transient".equals(o.tr)) {
+            transientCount++;
+        }
+        firstSeen = Math.min(firstSeen, o.t);
+        lastSeen = Math.max(lastSeen, o.t);
+        if (o.host != null && !hosts.contains(o.host)) {
+            if (hosts.size() < maxHosts) {
+                hosts.add(o.host);
+            } else {
+                hostsTruncated = true;
+            }
+        }
+        if (sample == null && o.msg != null) {
+            sample = o.msg;
+        }
+        return this;
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The Kafka Streams topology: {@link dev.faultline.topology.FaultlineTopology#build} is one pure
+ * function from typed configuration and an {@code Enricher} to a {@code Topology} (enrich and
+ * dead-letter, windowed aggregates, spike alerts). Topic names ({@link dev.faultline.topology.Topics}),
+ * serdes ({@link dev.faultline.topology.FaultlineSerdes}) and every processor, store and internal
+ * topic name are fixed here, explicitly.
+ *
+ * <p>Depends on the catalog library, the config package and Kafka Streams; never reads the wall
+ * clock (time is record time and stream time). The app and the CLI depend on it; it depends on
+ * neither.
+ */
+package dev.faultline.topology;

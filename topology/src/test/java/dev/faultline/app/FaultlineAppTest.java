@@ -1,0 +1,42 @@
+package dev.faultline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.catalog.enrich.Enricher;
+import dev.faultline.catalog.load.CatalogLoader;
+import dev.faultline.config.FaultlineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lifecycle without a broker; the running path is covered by the integration tests on the embedded broker. */
+class FaultlineAppTest {
+
+    @Test
+    void shouldReportNotYetRunningAndCloseCleanlyWhenNoBrokerAnswers(@TempDir Path state) throws Exception {
+        FaultlineConfig config = FaultlineConfig.parse("""
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                processing.guarantee: at_least_once
+                """, Map.of()).orThrow();
+        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        FaultlineApp app = FaultlineApp.create(config, () -> enricher, overrides);
+
+        app.start();
+        boolean running = app.awaitRunning(Duration.ofMillis(300));
+        boolean clean = app.close(Duration.ofSeconds(30));
+
+        assertThat(running).isFalse();
+        assertThat(clean).isTrue();
+        assertThat(app.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+        assertThat(app.close(Duration.ofSeconds(1))).as("idempotent").isTrue();
+        app.awaitTermination(); // returns: the app is closed
+        assertThat(app.failed()).isFalse();
+    }
+}

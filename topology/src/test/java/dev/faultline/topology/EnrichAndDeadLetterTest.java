@@ -1,0 +1,130 @@
+package dev.faultline.topology;
+
+import static dev.faultline.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faultline.catalog.enrich.Enricher;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+class EnrichAndDeadLetterTest {
+
+    @Test
+    void shouldWriteEnrichedEventKeyedByServiceWhenTheLogCarriesAKnownCode() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.log(T0.plusSeconds(1), "nefia-agent", "h1", "VPN_NOT_READY", "vpn down");
+
+            TestRecord<String, String> out = f.enriched.readRecord();
+            JsonNode v = TopologyFixture.json(out.value());
+            assertThat(out.key()).isEqualTo("nefia-agent");
+            assertThat(v.get("schema").asText()).isEqualTo("faultline.enriched/v1");
+            assertThat(v.at("/errors/0/code").asText()).isEqualTo("VPN_NOT_READY");
+            assertThat(v.at("/errors/0/catalog").asText()).isEqualTo("nefia");
+            assertThat(v.at("/errors/0/transience").asText()).isEqualTo("transient");
+            assertThat(v.at("/source/topic").asText()).isEqualTo("logs");
+            // The record carries the log's own time, not the time it reached Kafka.
+            assertThat(out.timestamp()).isEqualTo(T0.plusSeconds(1).toEpochMilli());
+            assertThat(f.enriched.isEmpty()).isTrue();
+            assertThat(f.dlq.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldKeyByTopicBindingOrUnknownWhenTheLogNamesNoService() {
+        try (TopologyFixture f = new TopologyFixture("topics: {services: [{topic: 'lo*', service: from-topic}]}");
+             TopologyFixture unbound = new TopologyFixture("")) {
+            f.log(T0, null, "h1", "VPN_NOT_READY", "vpn down");
+            unbound.log(T0, null, "h1", "VPN_NOT_READY", "vpn down");
+
+            assertThat(f.enriched.readRecord().key()).isEqualTo("from-topic");
+            assertThat(unbound.enriched.readRecord().key()).isEqualTo("unknown");
+        }
+    }
+
+    @Test
+    void shouldSkipEventsWithoutFindingsUnlessConfigured() {
+        try (TopologyFixture quiet = new TopologyFixture("");
+             TopologyFixture all = new TopologyFixture("emit.events-without-errors: true")) {
+            quiet.log(T0, "nefia-agent", "h1", null, "all good");
+            all.log(T0, "nefia-agent", "h1", null, "all good");
+
+            assertThat(quiet.enriched.isEmpty()).isTrue();
+            assertThat(TopologyFixture.json(all.enriched.readValue()).get("errors")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterInvalidUtf8WithOriginalBytesAndHeaders() {
+        byte[] key = {1, 2, 3};
+        byte[] value = {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        Headers in = new RecordHeaders().add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logs.pipeInput(new TestRecord<>(key, value, in, T0));
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.key()).isEqualTo(key);
+            assertThat(dead.value()).isEqualTo(value);
+            assertThat(header(dead, "trace-id")).isEqualTo("abc");
+            assertThat(header(dead, DlqHeaders.REASON)).isEqualTo("invalid-utf8");
+            assertThat(header(dead, DlqHeaders.DETAIL)).isNotBlank();
+            assertThat(header(dead, DlqHeaders.SOURCE_TOPIC)).isEqualTo("logs");
+            assertThat(header(dead, DlqHeaders.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(header(dead, DlqHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            assertThat(dead.headers().lastHeader(DlqHeaders.EXCEPTION)).isNull();
+            assertThat(f.enriched.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterTruncatedJson() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logAt(T0, "{\"timestamp\":\"2026-11-21T10:00:01Z\",\"service\":\"nefia-agent\",\"error_code\":\"VPN_NO");
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(header(dead, DlqHeaders.REASON)).isEqualTo("malformed-json");
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).endsWith("VPN_NO");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterJsonNestedDeeperThanTheLimit() {
+        try (TopologyFixture f = new TopologyFixture("limits: {max-depth: 8}")) {
+            f.logAt(T0, "{\"a\":".repeat(20) + "1" + "}".repeat(20));
+
+            assertThat(header(f.dlq.readRecord(), DlqHeaders.REASON)).isEqualTo("too-deep");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterWithProcessingErrorAndKeepGoingWhenEnrichmentThrows() {
+        Enricher real = Enricher.create(TopologyFixture.CATALOGS, dev.faultline.config.FaultlineConfig.defaults()
+                .enricherConfig());
+        int[] calls = {0};
+        try (TopologyFixture f = new TopologyFixture("", () -> {
+            if (calls[0]++ == 0) {
+                throw new IllegalStateException("boom");
+            }
+            return real;
+        })) {
+            f.log(T0, "nefia-agent", "h1", "VPN_NOT_READY", "first");
+            f.log(T0.plusSeconds(1), "nefia-agent", "h1", "VPN_NOT_READY", "second");
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(header(dead, DlqHeaders.REASON)).isEqualTo("processing-error");
+            assertThat(header(dead, DlqHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
+            assertThat(header(dead, DlqHeaders.DETAIL)).isEqualTo("boom");
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("first");
+            assertThat(TopologyFixture.json(f.enriched.readValue()).get("message").asText()).isEqualTo("second");
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
