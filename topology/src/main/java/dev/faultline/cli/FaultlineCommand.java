@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ScanCommand.class,
                 ExplainCommand.class,
+                RunCommand.class,
+                GenerateCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FaultlineCommand implements Runnable {

@@ -1,0 +1,233 @@
+package dev.faultline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faultline.generator.ExpectedError;
+import dev.faultline.generator.GeneratedRecord;
+import dev.faultline.generator.GeneratorProfile;
+import dev.faultline.generator.LogGenerator;
+import dev.faultline.generator.SeedSystem;
+import dev.faultline.generator.WireFormat;
+import dev.faultline.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Under exactly_once_v2, a crash (kill -9) mid-stream and a restart neither lose nor duplicate
+ * anything: every input error event is in the enriched topic exactly once, and the final
+ * aggregates equal a recount of the input.
+ */
+class RestartSafetyEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final long WINDOW_MS = 10_000;
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaBroker().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void afterAKillNineAndARestartEveryErrorEventIsEnrichedExactlyOnceAndAggregatesMatchARecount()
+            throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("restart"));
+        // One partition everywhere: output order follows input order, so a trailing marker proves completeness.
+        EnrichScenario.createTopics(bootstrap, names, 1);
+        Path dir = ItSupport.tempDir("faultline-it-restart-");
+        Path config = dir.resolve("faultline.yaml");
+        Files.writeString(config, ItSupport.configYaml(bootstrap, names, dir.resolve("state"), "exactly_once_v2", """
+                windows:
+                  sizes: [10s]
+                  grace: 0s
+                """).replace("  commit.interval.ms: 200\n",
+                // A dead member must leave the group quickly, or the restarted one waits out the session.
+                "  commit.interval.ms: 200\n  session.timeout.ms: 6000\n  heartbeat.interval.ms: 1000\n"));
+
+        // 4000 records over 400 simulated seconds (40 windows), then two markers far later.
+        Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
+        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 47,
+                GeneratorProfile.defaults().withTopic(names.input()).withSpike(null));
+        List<GeneratedRecord> records = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            Instant t = t0.plusMillis(i * 100L);
+            records.add(generator.next(t));
+            times.add(t);
+        }
+        long expectedEvents = records.stream().mapToLong(r -> r.errors().size()).sum();
+
+        Process first = startApp(config, dir.resolve("first.log"));
+        Process second = null;
+        try {
+            // Produce in the background in slices, so the kill lands while input is still flowing.
+            CompletableFuture<List<RecordMetadata>> producing = CompletableFuture.supplyAsync(() -> {
+                List<RecordMetadata> meta = new ArrayList<>();
+                for (int from = 0; from < records.size(); from += 200) {
+                    int to = Math.min(records.size(), from + 200);
+                    meta.addAll(ItSupport.produce(bootstrap, names.input(), records.subList(from, to),
+                            times.subList(from, to)));
+                }
+                return meta;
+            });
+            ItSupport.readUntil(bootstrap, names.enriched(), read -> read.size() >= expectedEvents / 5, TIMEOUT,
+                    "the first instance to enrich a fifth of the input");
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, an open transaction left behind
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            second = startApp(config, dir.resolve("second.log"));
+            List<RecordMetadata> meta = producing.get(60, TimeUnit.SECONDS);
+            Instant end = t0.plusMillis(records.size() * 100L);
+            CatalogMarker m1 = marker(generator, end.plus(Duration.ofMinutes(5)));
+            CatalogMarker m2 = marker(generator, end.plus(Duration.ofMinutes(10)));
+            ItSupport.produce(bootstrap, names.input(), List.of(m1.record, m2.record), List.of(m1.time, m2.time));
+
+            // The second marker enriched means everything before it is visible (one partition, in order).
+            List<ConsumerRecord<byte[], byte[]>> enriched = ItSupport.readUntil(bootstrap, names.enriched(),
+                    read -> read.stream().anyMatch(r -> timeOf(r) == m2.time.toEpochMilli()), TIMEOUT,
+                    "the trailing marker's enriched event");
+            Map<Long, List<String>> actualByOffset = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : enriched) {
+                JsonNode e = ItSupport.json(r.value());
+                if (timeOf(r) >= m1.time.toEpochMilli()) {
+                    continue;
+                }
+                for (JsonNode err : e.path("errors")) {
+                    actualByOffset.computeIfAbsent(e.path("source").path("offset").asLong(), k -> new ArrayList<>())
+                            .add((e.path("service").isNull() ? "null" : e.path("service").asText()) + "|"
+                                    + err.path("catalog").asText() + "|" + err.path("code").asText());
+                }
+            }
+            Map<Long, List<String>> expectedByOffset = new HashMap<>();
+            Map<String, Long> recount = new HashMap<>();
+            for (int i = 0; i < records.size(); i++) {
+                for (ExpectedError x : records.get(i).errors()) {
+                    String codeKey = x.catalog() + "|" + x.code();
+                    expectedByOffset.computeIfAbsent(meta.get(i).offset(), k -> new ArrayList<>())
+                            .add(x.service() + "|" + codeKey);
+                    long window = Math.floorDiv(times.get(i).toEpochMilli(), WINDOW_MS) * WINDOW_MS;
+                    // Aggregates name a service-less event's service "unknown".
+                    String service = x.service() == null ? "unknown" : x.service();
+                    recount.merge(service + "|" + codeKey + "|" + Instant.ofEpochMilli(window), 1L, Long::sum);
+                }
+            }
+            assertThat(differences(actualByOffset, expectedByOffset)).as("enriched errors per input offset, exactly once")
+                    .isEmpty();
+            assertThat(actualByOffset.values().stream().mapToLong(List::size).sum()).isEqualTo(expectedEvents);
+
+            // The first marker's window closes when the second arrives: its aggregate proves every earlier one is out.
+            // Kafka Streams checks for closed windows at most once per emit interval (wall clock), so later
+            // markers keep arriving until it has looked.
+            List<ConsumerRecord<byte[], byte[]>> aggregates;
+            java.util.concurrent.ScheduledExecutorService nudger =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                java.util.concurrent.atomic.AtomicInteger nudges = new java.util.concurrent.atomic.AtomicInteger();
+                nudger.scheduleWithFixedDelay(() -> {
+                    CatalogMarker n = marker(generator, m2.time.plusSeconds(nudges.incrementAndGet()));
+                    ItSupport.produce(bootstrap, names.input(), List.of(n.record), List.of(n.time));
+                }, 0, 500, TimeUnit.MILLISECONDS);
+                aggregates = ItSupport.readUntil(bootstrap, names.aggregates(),
+                        read -> read.stream().anyMatch(r -> m1.seriesKey().equals(aggregateKey(r))), TIMEOUT,
+                        "the first marker's aggregate");
+            } finally {
+                nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
+                nudger.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            Map<String, Long> counted = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : aggregates) {
+                String key = aggregateKey(r);
+                Instant windowStart = Instant.parse(ItSupport.json(r.value()).path("window").path("start").asText());
+                if (key == null || !windowStart.isBefore(m1.time.minusMillis(WINDOW_MS))) {
+                    continue; // the markers' own windows
+                }
+                long count = ItSupport.json(r.value()).path("count").asLong();
+                assertThat(counted.put(key, count)).as("one final aggregate per series and window: %s", key).isNull();
+            }
+            assertThat(differences(counted, recount)).as("final aggregates vs a recount of the input").isEmpty();
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy(); // SIGTERM: let it shut down cleanly
+                if (!second.waitFor(30, TimeUnit.SECONDS)) {
+                    second.destroyForcibly();
+                }
+            }
+            ItSupport.deleteRecursively(dir);
+        }
+    }
+
+    /** Keys whose values differ (at most 20, so a failure stays readable), as "key: actual != expected". */
+    private static <K, V> List<String> differences(Map<K, V> actual, Map<K, V> expected) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<K> keys = new java.util.TreeSet<>(java.util.Comparator.comparing(String::valueOf));
+        keys.addAll(actual.keySet());
+        keys.addAll(expected.keySet());
+        for (K k : keys) {
+            if (!java.util.Objects.equals(actual.get(k), expected.get(k)) && out.size() < 20) {
+                out.add(k + ": " + actual.get(k) + " != " + expected.get(k));
+            }
+        }
+        return out;
+    }
+
+    /** The series key of a code aggregate, {@code service|catalog|code|windowStart}; null for other kinds. */
+    private static String aggregateKey(ConsumerRecord<byte[], byte[]> r) {
+        JsonNode a = ItSupport.json(r.value());
+        if (!"code".equals(a.path("kind").asText())) {
+            return null;
+        }
+        return a.path("service").asText() + "|" + a.path("catalog").asText() + "|" + a.path("code").asText() + "|"
+                + Instant.parse(a.path("window").path("start").asText());
+    }
+
+    private static long timeOf(ConsumerRecord<byte[], byte[]> r) {
+        return ItSupport.json(r.value()).path("time_ms").asLong(-1);
+    }
+
+    private record CatalogMarker(GeneratedRecord record, Instant time) {
+        String seriesKey() {
+            ExpectedError x = record.errors().get(0);
+            long window = Math.floorDiv(time.toEpochMilli(), WINDOW_MS) * WINDOW_MS;
+            return x.service() + "|" + x.catalog() + "|" + x.code() + "|" + Instant.ofEpochMilli(window);
+        }
+    }
+
+    private static CatalogMarker marker(LogGenerator generator, Instant time) {
+        return new CatalogMarker(generator.error(time, generator.entry("nefia", "SSH_AUTH_FAILED"),
+                SeedSystem.NEFIA.services().get(0), WireFormat.LOGFMT), time);
+    }
+
+    /** The app ({@link ChildApp}, as {@code faultline run --config FILE}) in a child JVM on the test classpath. */
+    private static Process startApp(Path config, Path log) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+                ChildApp.class.getName(), config.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("FAULTLINE_")); // only the file configures it
+        return pb.start();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.faultline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faultline.generator.GeneratedRecord;
+import dev.faultline.generator.GeneratorProfile;
+import dev.faultline.generator.LogGenerator;
+import dev.faultline.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A burst of one transient code fires an alert, and the alert resolves after the hold-down once
+ * traffic is normal again. Time is simulated: every record carries its own event and record time,
+ * so minutes of traffic are produced in a moment and the test never waits on the wall clock.
+ */
+class SpikeAlertEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String SERVICE = "foundry-mcp";
+    private static final String CODE = "RATE_LIMIT_EXCEEDED";
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaBroker().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aSpikeOfATransientCodeFiresAnAlertThatResolvesAfterTheHoldDownWhileTrafficIsNormal() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("spike"));
+        // One partition: one stream time for every task, so windows close exactly when the data says.
+        EnrichScenario.createTopics(bootstrap, names, 1);
+        Path state = ItSupport.tempDir("faultline-it-state-");
+        String alerting = """
+                windows:
+                  sizes: [10s]
+                  grace: 0s
+                alerts:
+                  window: 10s
+                  min-count: 10
+                  resolve-hold-down: 20s
+                  repeat-interval: 1h
+                """;
+
+        // 60 s normal, 20 s spike, 90 s normal again: 10 records per simulated second, +20/s of the spike code.
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
+        GeneratorProfile.Spike spike = new GeneratorProfile.Spike(Duration.ofSeconds(60), Duration.ofSeconds(20), 20,
+                "foundry-mcp", CODE, SERVICE);
+        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 31,
+                GeneratorProfile.defaults().withTopic(names.input()).withSpike(spike));
+        List<GeneratedRecord> records = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        for (int ms = 0; ms < 170_000; ms += 100) {
+            Instant t = t0.plusMillis(ms);
+            records.add(generator.next(t));
+            times.add(t);
+            if (spike.active(Duration.ofMillis(ms))) {
+                records.add(generator.spike(t));
+                times.add(t);
+                records.add(generator.spike(t.plusMillis(50)));
+                times.add(t.plusMillis(50));
+            }
+        }
+
+        try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
+                "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
+            ItSupport.produce(bootstrap, names.input(), records, times);
+
+            List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
+                    read -> resolvedAfterFiring(read).isPresent(), TIMEOUT,
+                    "a firing and then a resolved alert for " + SERVICE + " " + CODE);
+
+            JsonNode firing = ItSupport.json(firingFor(alerts).orElseThrow().value());
+            JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
+            assertThat(firing.path("labels").path("service").asText()).isEqualTo(SERVICE);
+            assertThat(firing.path("labels").path("code").asText()).isEqualTo(CODE);
+            assertThat(firing.path("count").asLong()).isGreaterThanOrEqualTo(10);
+            assertThat(resolved.path("fingerprint").asText()).isEqualTo(firing.path("fingerprint").asText());
+            Instant firedAt = Instant.parse(firing.path("startsAt").asText());
+            Instant endsAt = Instant.parse(resolved.path("endsAt").asText());
+            // It fired inside the spike and ended after it, in simulated time.
+            assertThat(firedAt).isBetween(t0.plusSeconds(50), t0.plusSeconds(90));
+            assertThat(endsAt).isAfter(t0.plusSeconds(70));
+            assertThat(app.state()).isEqualTo("RUNNING");
+        } finally {
+            ItSupport.deleteRecursively(state);
+        }
+    }
+
+    private static boolean isCodeAlert(ConsumerRecord<byte[], byte[]> r, String status) {
+        JsonNode a = ItSupport.json(r.value());
+        return status.equals(a.path("status").asText()) && SERVICE.equals(a.path("labels").path("service").asText())
+                && CODE.equals(a.path("labels").path("code").asText());
+    }
+
+    private static Optional<ConsumerRecord<byte[], byte[]>> firingFor(List<ConsumerRecord<byte[], byte[]>> read) {
+        return read.stream().filter(r -> isCodeAlert(r, "firing")).findFirst();
+    }
+
+    private static Optional<ConsumerRecord<byte[], byte[]>> resolvedAfterFiring(
+            List<ConsumerRecord<byte[], byte[]>> read) {
+        int first = -1;
+        for (int i = 0; i < read.size(); i++) {
+            if (first < 0 && isCodeAlert(read.get(i), "firing")) {
+                first = i;
+            } else if (first >= 0 && isCodeAlert(read.get(i), "resolved")) {
+                return Optional.of(read.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+}
