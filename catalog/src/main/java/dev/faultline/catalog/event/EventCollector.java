@@ -102,6 +102,7 @@ final class EventCollector {
             spec = n.code;
             order = n.codeOrder;
         }
+        boolean nestedMessage = false;
         PathRules.SuffixRule[] suffix = matchedSuffix;
         if (suffix != null) {
             for (PathRules.SuffixRule rule : suffix) {
@@ -114,6 +115,9 @@ final class EventCollector {
                             spec = rule.spec;
                             order = rule.order;
                         }
+                        break;
+                    case PathRules.SUFFIX_MESSAGE:
+                        nestedMessage = true;
                         break;
                     case PathRules.SUFFIX_RETRY_MS:
                         if (retryMs == Timestamps.NONE && type != BOOL) {
@@ -133,6 +137,9 @@ final class EventCollector {
             path = path();
             boolean numeric = type == INT || (type == STRING && isInteger(value));
             addCode(new FieldValue(path, value, numeric, spec));
+        }
+        if ((n == null || !n.message) && nestedMessage && type == STRING && !value.isEmpty()) {
+            addText(FieldValue.text(path == null ? path() : path, value));
         }
         if (n != null) {
             if (n.message && type == STRING && !value.isEmpty()) {

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param field   the dotted path it was found at, e.g. {@code response.error.code}
  * @param value   the value as text (numbers in their JSON/decimal form)
- * @param numeric whether the value is a number (a JSON number, or an integer string in logfmt/text)
+ * @param numeric whether the value is an integer (a JSON integer, or an integer-looking string); floats are not
  * @param spec    for typed code values: the {@link TypedField} that selected it; {@code null} for text
  */
 public record FieldValue(String field, String value, boolean numeric, TypedField spec) {

@@ -87,7 +87,7 @@ final class OtlpReader {
                 }
                 total += records.size();
                 if (total > config.maxBatchRecords()) {
-                    return new ParseResult.Unreadable(UnreadableReason.TOO_MANY_FIELDS,
+                    return new ParseResult.Unreadable(UnreadableReason.TOO_MANY_RECORDS,
                             "OTLP batch has more than " + config.maxBatchRecords() + " log records");
                 }
             }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param maxDepth        deeper JSON nesting is {@link UnreadableReason#TOO_DEEP}
  * @param maxStringChars  a longer JSON string is {@link UnreadableReason#STRING_TOO_LONG}
  * @param maxFields       more scalar fields in one event is {@link UnreadableReason#TOO_MANY_FIELDS}
- * @param maxBatchRecords more log records in one OTLP batch is {@link UnreadableReason#TOO_MANY_FIELDS}
+ * @param maxBatchRecords more log records in one OTLP batch is {@link UnreadableReason#TOO_MANY_RECORDS}
  */
 public record ParseConfig(
         List<TypedField> typedFields,

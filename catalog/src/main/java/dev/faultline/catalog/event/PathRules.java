@@ -40,6 +40,13 @@ final class PathRules {
     static final int SUFFIX_CODE = 0;
     static final int SUFFIX_RETRY_MS = 1;
     static final int SUFFIX_RETRY_SECONDS = 2;
+    static final int SUFFIX_MESSAGE = 3;
+
+    /**
+     * Message fields under these objects also count wherever the object sits: a JSON-RPC error envelope nested in
+     * a response ({@code response.error.message}) carries its text there, like {@code error.code} its code.
+     */
+    static final List<String> NESTED_MESSAGE_OBJECTS = List.of("error", "err", "exception");
 
     /** Hostile input can carry any number of distinct dotted keys; past this the cache stops growing. */
     private static final int SPLIT_CACHE_LIMIT = 4096;
@@ -108,6 +115,16 @@ final class PathRules {
         suffixes.computeIfAbsent("retry_after_seconds", k -> new ArrayList<>())
                 .add(new SuffixRule(new String[] {"retry_after_seconds"}, SUFFIX_RETRY_SECONDS, null,
                         Integer.MAX_VALUE));
+        for (String path : config.messageFields()) {
+            String[] segs = splitPath(path);
+            node(segs).message = true;
+            node(prefixed("attributes", segs)).message = true;
+            if (segs.length >= 2 && NESTED_MESSAGE_OBJECTS.contains(segs[segs.length - 2])) {
+                String[] tail = {segs[segs.length - 2], segs[segs.length - 1]};
+                suffixes.computeIfAbsent(tail[1], k -> new ArrayList<>())
+                        .add(new SuffixRule(tail, SUFFIX_MESSAGE, null, Integer.MAX_VALUE));
+            }
+        }
         this.suffixLast = new String[suffixes.size()];
         this.suffixByLast = new SuffixRule[suffixes.size()][];
         long lengths = 0;
@@ -119,11 +136,6 @@ final class PathRules {
         }
         this.suffixLengths = lengths;
 
-        for (String path : config.messageFields()) {
-            String[] segs = splitPath(path);
-            node(segs).message = true;
-            node(prefixed("attributes", segs)).message = true;
-        }
         addMeta(TIMESTAMP_PATHS, META_TIMESTAMP);
         addMeta(SERVICE_PATHS, META_SERVICE);
         addMeta(HOST_PATHS, META_HOST);

@@ -10,6 +10,7 @@ public enum UnreadableReason {
     TOO_DEEP("too-deep"),
     STRING_TOO_LONG("string-too-long"),
     TOO_MANY_FIELDS("too-many-fields"),
+    TOO_MANY_RECORDS("too-many-records"),
     MALFORMED_JSON("malformed-json"),
     MALFORMED_OTLP("malformed-otlp"),
     PROCESSING_ERROR("processing-error");

@@ -26,7 +26,18 @@ class EventParserJsonTest {
                 new FieldValue("response.error.code", "-32601", true, spec("error.code")));
         assertThat(e.codeFields().get(0).spec().kind()).isEqualTo(FieldKind.RPC);
         assertThat(e.message()).isEqualTo("x");
-        assertThat(e.textFields()).containsExactly(FieldValue.text("msg", "x"));
+        assertThat(e.textFields()).containsExactly(FieldValue.text("msg", "x"),
+                FieldValue.text("response.error.message", "method not found: fs.banana"));
+    }
+
+    @Test
+    void shouldScanErrorMessagesOfEnvelopesNestedAnywhereButNotOtherNestedMessages() {
+        LogEvent e = single("{\"msg\":\"x\",\"upstream\":{\"err\":{\"message\":\"E2001 from peer\"},"
+                + "\"message\":\"not a message field\"},\"error\":{\"message\":\"top\"}}");
+
+        assertThat(e.textFields()).containsExactly(FieldValue.text("msg", "x"),
+                FieldValue.text("upstream.err.message", "E2001 from peer"),
+                FieldValue.text("error.message", "top"));
     }
 
     @Test
@@ -171,8 +182,8 @@ class EventParserJsonTest {
     }
 
     @Test
-    void shouldNotReadMessageFieldsWhenNestedElsewhere() {
-        LogEvent e = single("{\"response\":{\"error\":{\"message\":\"nested\"}},\"labels\":{\"message\":\"m\"}}");
+    void shouldNotReadPlainMessageFieldsWhenNestedElsewhere() {
+        LogEvent e = single("{\"response\":{\"message\":\"nested\"},\"labels\":{\"message\":\"m\"}}");
 
         assertThat(e.textFields()).isEmpty();
     }

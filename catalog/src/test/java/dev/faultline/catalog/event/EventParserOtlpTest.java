@@ -134,7 +134,7 @@ class EventParserOtlpTest {
     void shouldRejectMoreLogRecordsThanMaxBatchRecords() {
         EventParser parser = new EventParser(withLimits(1 << 20, 64, 1 << 16, 4096, 2));
 
-        assertThat(unreadable(parser, utf8(BATCH)).reason()).isEqualTo(UnreadableReason.TOO_MANY_FIELDS);
+        assertThat(unreadable(parser, utf8(BATCH)).reason()).isEqualTo(UnreadableReason.TOO_MANY_RECORDS);
     }
 
     @Test
