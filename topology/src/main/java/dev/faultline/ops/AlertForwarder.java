@@ -136,7 +136,7 @@ public final class AlertForwarder implements AutoCloseable {
                     if (!running) {
                         break;
                     }
-                    LOG.warn("alert forwarder: {}; continuing", e.toString());
+                    LOG.warn("alert forwarder: {}; continuing", SafeText.escape(e.toString(), 500));
                     waitQuietly(Duration.ofSeconds(1));
                 }
             }

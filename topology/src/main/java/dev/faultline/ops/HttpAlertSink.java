@@ -225,7 +225,7 @@ public abstract class HttpAlertSink implements AlertSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("alert sink {} stopped after an unexpected error", name, e);
+            LOG.error("alert sink {} stopped after an unexpected error", name, SafeText.forLog(e));
         } finally {
             lock.lock();
             try {

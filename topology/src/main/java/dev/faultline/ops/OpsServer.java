@@ -173,7 +173,7 @@ public final class OpsServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("ops server: client went away: {}", e.getClass().getSimpleName());
         } catch (RuntimeException e) {
-            LOG.warn("ops server: failed to answer a request", e);
+            LOG.warn("ops server: failed to answer a request", SafeText.forLog(e));
         } finally {
             active.decrementAndGet();
         }

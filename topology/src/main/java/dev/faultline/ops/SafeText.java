@@ -112,4 +112,47 @@ public final class SafeText {
                 return String.format("\\u%04x", (int) c);
         }
     }
+
+    /** Stack depth of causes {@link #forLog(Throwable)} copies; deeper ones are dropped. */
+    private static final int MAX_CAUSES = 8;
+
+    /**
+     * A copy of {@code t} to hand to a logger: the same class name (in the message), stack traces
+     * and causes, but every message {@linkplain #escape(String) escaped}, so text from a log record
+     * that ended up in an exception message cannot forge log lines or inject terminal escapes
+     * through a logged stack trace. {@code null} stays {@code null}.
+     */
+    public static Throwable forLog(Throwable t) {
+        return forLog(t, 0);
+    }
+
+    private static Throwable forLog(Throwable t, int depth) {
+        if (t == null || depth > MAX_CAUSES) {
+            return null;
+        }
+        Escaped copy = new Escaped(t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + escape(t.getMessage())), forLog(t.getCause(), depth + 1));
+        copy.setStackTrace(t.getStackTrace());
+        for (Throwable s : t.getSuppressed()) {
+            Throwable sc = forLog(s, depth + 1);
+            if (sc != null) {
+                copy.addSuppressed(sc);
+            }
+        }
+        return copy;
+    }
+
+    /** What {@link #forLog(Throwable)} returns: prints as the original ({@code class: escaped message}). */
+    private static final class Escaped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Escaped(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
 }

@@ -87,7 +87,7 @@ final class AlertJson {
         }
         root.put("notifiedAt", Instant.ofEpochMilli(at).toString());
 
-        root.put("service", s.svc);
+        root.put("service", Text.safe(s.svc, MAX_LABEL_CHARS)); // from logs: escaped like the label
         root.put("catalog", s.catalog);
         root.put("code", s.code);
         root.put("title", title);

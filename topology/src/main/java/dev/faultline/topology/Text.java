@@ -18,8 +18,10 @@ final class Text {
     }
 
     /**
-     * Control characters (and bidi overrides, which can disguise text) written as visible
-     * {@code \\uXXXX}, so log text cannot forge lines or reorder what a chat client shows.
+     * Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and the bidi
+     * controls and invisible marks that can disguise text (overrides, isolates, LRM/RLM/ALM, BOM)
+     * written as visible {@code \\uXXXX}, so log text cannot forge lines, inject terminal escapes or
+     * reorder what a chat client shows. The same set as {@code dev.faultline.ops.SafeText}.
      */
     static String escapeControls(String s) {
         if (s == null) {
@@ -29,7 +31,8 @@ final class Text {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e)
-                    || (c >= 0x2066 && c <= 0x2069);
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029 || c == 0x200e || c == 0x200f
+                    || c == 0x061c || c == 0xfeff;
             if (bad) {
                 if (sb == null) {
                     sb = new StringBuilder(s.length() + 16).append(s, 0, i);
