@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 GenerateCommand.class,
                 DemoCommand.class,
+                CatalogCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FaultlineCommand implements Runnable {

@@ -8,11 +8,16 @@ import dev.faultline.catalog.load.Problem;
 import dev.faultline.config.ConfigResult;
 import dev.faultline.config.Durations;
 import dev.faultline.config.FaultlineConfig;
+import dev.faultline.config.FaultlineKeys;
+import dev.faultline.ops.AlertSink;
+import dev.faultline.ops.FaultlineMetrics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +25,8 @@ import picocli.CommandLine.Option;
 /** {@code faultline run}: the stream processor, until SIGTERM or Ctrl-C. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the Faultline stream processor against Kafka until SIGTERM or Ctrl-C.",
+                "Serves /metrics, /health/live, /health/ready and the query API (/api/...) on ops.host:ops.port,",
+                "and delivers alerts to alerts.alertmanager.urls / alerts.webhook.url when set.",
                 "Configuration: --config FILE (or $FAULTLINE_CONFIG), then FAULTLINE_* environment overrides."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:closed cleanly", "1:failed while running, or did not close in time",
@@ -66,15 +73,46 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        Enricher enricher = Enricher.create(catalogs.orThrow(), cfg.enricherConfig());
-        FaultlineApp app = FaultlineApp.create(cfg, enricher);
+        FaultlineMetrics metrics = FaultlineMetrics.createPrometheus(Map.of("application", cfg.applicationId()));
+        metrics.recordCatalogReload(true);
+        // Live catalogs (catalog.live): published catalogs are applied without a restart.
+        Supplier<Enricher> enricher = LiveCatalogSupport.enricher(cfg, catalogs.orThrow(),
+                metrics::recordCatalogReload, err);
+        if (enricher == null) {
+            metrics.close();
+            return 1;
+        }
+        FaultlineApp app;
+        try {
+            app = FaultlineApp.builder(cfg, enricher).metrics(metrics).opsServer(true).alertDelivery(true).build();
+        } catch (IllegalArgumentException e) {
+            metrics.close();
+            err.println("faultline: invalid configuration: " + Sanitize.forTerminal(e.getMessage()));
+            err.flush();
+            return 2;
+        } catch (IOException e) {
+            metrics.close();
+            err.println("faultline: cannot serve ops on " + Sanitize.forTerminal(cfg.get(FaultlineKeys.OPS_HOST)) + ":"
+                    + cfg.get(FaultlineKeys.OPS_PORT) + ": " + Sanitize.forTerminal(String.valueOf(e.getMessage())));
+            err.flush();
+            return 1;
+        }
         Thread hook = app.installShutdownHook(timeout);
         // SIGTERM/Ctrl-C close the app and let call() return 0; the hook covers every other way out.
         onSignals(() -> app.close(timeout), "TERM", "INT");
         app.start();
-        spec.commandLine().getOut().printf("faultline: running as %s against %s; Ctrl-C or SIGTERM to stop%n",
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("faultline: running as %s against %s; Ctrl-C or SIGTERM to stop%n",
                 cfg.applicationId(), cfg.bootstrapServers());
-        spec.commandLine().getOut().flush();
+        out.printf("faultline: ops on %s:%d (/metrics, /health/live, /health/ready, /api/...), advertised as %s%n",
+                Sanitize.forTerminal(cfg.get(FaultlineKeys.OPS_HOST)), app.opsPort(),
+                Sanitize.forTerminal(app.advertisedAddress()));
+        if (!app.alertSinks().isEmpty()) {
+            // Sink names only: URLs may carry credentials.
+            out.printf("faultline: delivering alerts to %s%n",
+                    String.join(", ", app.alertSinks().stream().map(AlertSink::name).toList()));
+        }
+        out.flush();
         app.awaitTermination();
         if (app.failed()) {
             err.println("faultline: stopped after a fatal error (see the log)");

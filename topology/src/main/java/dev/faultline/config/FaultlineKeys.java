@@ -35,6 +35,7 @@ public final class FaultlineKeys {
     }
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]{1,253}:([0-9]{1,5})");
 
     public static final ConfigKey<String> APPLICATION_ID = key("application.id", STRING, "faultline",
             "Kafka Streams application id: consumer group, internal topic and state directory prefix.",
@@ -65,6 +66,9 @@ public final class FaultlineKeys {
             "Spike alerts (faultline.alert/v1, Alertmanager-shaped), keyed by fingerprint.", topic());
     public static final ConfigKey<String> TOPICS_DLQ = key("topics.dlq", STRING, "faultline.dlq",
             "Unreadable records, original bytes plus faultline.dlq.* headers.", topic());
+    public static final ConfigKey<String> TOPICS_CATALOG = key("topics.catalog", STRING, "faultline.catalog",
+            "Compacted topic of published catalogs (key: catalog id), read by every instance as a global store.",
+            topic());
     public static final ConfigKey<List<TopicBinding>> TOPICS_SERVICES = key("topics.services",
             ConfigType.TOPIC_BINDINGS, List.of(),
             "Fallback service per topic glob, for logs that name none; first match wins.", Validator.any());
@@ -74,6 +78,8 @@ public final class FaultlineKeys {
 
     public static final ConfigKey<List<String>> CATALOG_DIRS = key("catalog.dirs", STRING_LIST, List.of(),
             "Extra catalog directories (added to the bundled catalogs).", Validator.any());
+    public static final ConfigKey<Boolean> CATALOG_LIVE = key("catalog.live", BOOLEAN, true,
+            "Apply catalogs published to topics.catalog while running (faultline run).", Validator.any());
     public static final ConfigKey<List<ServiceBinding>> SERVICES = key("services", ConfigType.SERVICE_BINDINGS,
             List.of(), "Service glob -> catalogs its codes come from; first match wins.", Validator.any());
 
@@ -132,17 +138,41 @@ public final class FaultlineKeys {
     public static final ConfigKey<Integer> ALERTS_MAX_SAMPLES = key("alerts.max-samples", INT, 3,
             "Sample messages listed in an alert.", range(0, 100));
 
+    public static final ConfigKey<String> OPS_HOST = key("ops.host", STRING, "127.0.0.1",
+            "Address the ops HTTP server (metrics, health, query API) binds to; 0.0.0.0 only behind a network policy.",
+            notBlank());
+    public static final ConfigKey<Integer> OPS_PORT = key("ops.port", INT, 9400,
+            "Port of the ops HTTP server; 0 picks a free one.", range(0, 65535));
+    public static final ConfigKey<String> APPLICATION_SERVER = key("application.server", STRING, null,
+            "host:port other instances reach this one's query API at (default: ops.host:ops.port).",
+            hostPort());
+    public static final ConfigKey<List<String>> ALERTS_ALERTMANAGER_URLS = key("alerts.alertmanager.urls",
+            STRING_LIST, List.of(), "Alertmanager base URLs to push alerts to, one per instance; empty: off.",
+            v -> v.stream().map(FaultlineKeys::httpUrlProblem).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(v.stream().distinct().count() != v.size() ? "URLs must be distinct" : null));
+    public static final ConfigKey<String> ALERTS_WEBHOOK_URL = key("alerts.webhook.url", STRING, null,
+            "URL to POST each alert to as faultline.alert/v1 JSON; unset: off.", FaultlineKeys::httpUrlProblem);
+    public static final ConfigKey<Integer> ALERTS_SINK_QUEUE_CAPACITY = key("alerts.sink.queue-capacity", INT,
+            10_000, "Alerts each sink holds while its receiver is slow or down; beyond it the oldest is dropped.",
+            range(1, 1_000_000));
+    public static final ConfigKey<Duration> ALERTS_SINK_FIRING_TTL = key("alerts.sink.firing-ttl", DURATION,
+            Duration.ofMinutes(20), "Alertmanager endsAt of a firing alert; must exceed alerts.repeat-interval.",
+            positive());
+    public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_AGE = key("alerts.forwarder.max-age", DURATION,
+            Duration.ofMinutes(15), "Firing alerts older than this are not forwarded (stale history).", positive());
+
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(
             APPLICATION_ID, BOOTSTRAP_SERVERS, PROCESSING_GUARANTEE, STATE_DIR, NUM_STREAM_THREADS, REPLICATION_FACTOR,
             TOPICS_INPUT, TOPICS_INPUT_PATTERN, TOPICS_ENRICHED, TOPICS_AGGREGATES, TOPICS_ALERTS, TOPICS_DLQ,
-            TOPICS_SERVICES, EMIT_EVENTS_WITHOUT_ERRORS, CATALOG_DIRS, SERVICES, MATCHER_TYPED_FIELDS,
-            MATCHER_MESSAGE_FIELDS, LIMITS_MAX_RECORD_BYTES, LIMITS_MAX_DEPTH, LIMITS_MAX_STRING_CHARS,
-            LIMITS_MAX_FIELDS, LIMITS_MAX_BATCH_RECORDS, LIMITS_MAX_MESSAGE_CHARS, WINDOWS_SIZES, WINDOWS_GRACE,
+            TOPICS_CATALOG, TOPICS_SERVICES, EMIT_EVENTS_WITHOUT_ERRORS, CATALOG_DIRS, CATALOG_LIVE, SERVICES,
+            MATCHER_TYPED_FIELDS, MATCHER_MESSAGE_FIELDS, LIMITS_MAX_RECORD_BYTES, LIMITS_MAX_DEPTH,
+            LIMITS_MAX_STRING_CHARS, LIMITS_MAX_FIELDS, LIMITS_MAX_BATCH_RECORDS, LIMITS_MAX_MESSAGE_CHARS, WINDOWS_SIZES, WINDOWS_GRACE,
             AGGREGATES_MAX_DISTINCT_HOSTS, AGGREGATES_MAX_SAMPLE_CHARS, EVENT_TIME_MAX_FUTURE_SKEW,
             EVENT_TIME_MAX_PAST_AGE, ALERTS_WINDOW, ALERTS_MIN_COUNT, ALERTS_SCORE_THRESHOLD, ALERTS_EWMA_ALPHA,
             ALERTS_REPEAT_INTERVAL, ALERTS_RESOLVE_HOLD_DOWN, ALERTS_IDLE_EVICTION, ALERTS_MAX_SERIES,
-            ALERTS_MAX_HOSTS, ALERTS_MAX_SAMPLES);
+            ALERTS_MAX_HOSTS, ALERTS_MAX_SAMPLES, OPS_HOST, OPS_PORT, APPLICATION_SERVER, ALERTS_ALERTMANAGER_URLS,
+            ALERTS_WEBHOOK_URL, ALERTS_SINK_QUEUE_CAPACITY, ALERTS_SINK_FIRING_TTL, ALERTS_FORWARDER_MAX_AGE);
 
     /** Kafka client keys the typed keys own: setting them under {@code kafka:} is an error, not a silent override. */
     static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
@@ -151,7 +181,8 @@ public final class FaultlineKeys {
             "state.dir", STATE_DIR.name(),
             "num.stream.threads", NUM_STREAM_THREADS.name(),
             "replication.factor", REPLICATION_FACTOR.name(),
-            "errors.dead.letter.queue.topic.name", TOPICS_DLQ.name());
+            "errors.dead.letter.queue.topic.name", TOPICS_DLQ.name(),
+            "application.server", APPLICATION_SERVER.name());
 
     private static final Map<String, ConfigKey<?>> BY_NAME;
 
@@ -200,6 +231,32 @@ public final class FaultlineKeys {
 
     private static <T> Validator<List<T>> nonEmpty() {
         return v -> v.isEmpty() ? "must not be empty" : null;
+    }
+
+    private static Validator<String> hostPort() {
+        return v -> {
+            java.util.regex.Matcher m = HOST_PORT.matcher(v);
+            if (!m.matches()) {
+                return "must be host:port";
+            }
+            int port = Integer.parseInt(m.group(1));
+            return port >= 1 && port <= 65535 ? null : "port must be between 1 and 65535";
+        };
+    }
+
+    /** Never echoes the URL: it may carry credentials. */
+    private static String httpUrlProblem(String v) {
+        try {
+            java.net.URI u = new java.net.URI(v.strip());
+            String scheme = u.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || u.getHost() == null) {
+                return "must be an http(s) URL with a host";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not a valid URL";
+        }
     }
 
     private static Validator<Duration> positive() {

@@ -2,6 +2,7 @@ package dev.faultline.topology;
 
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.model.CatalogEntry;
+import dev.faultline.ops.FaultlineMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,11 +24,18 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
     private final String storeName;
     private final AlertPolicy policy;
     private final Supplier<Enricher> enricher;
+    /** {@code null}: no metrics. */
+    private final FaultlineMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, AlertState> store;
     private long series;
 
     AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher) {
+        this(storeName, policy, enricher, null);
+    }
+
+    AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher, FaultlineMetrics metrics) {
+        this.metrics = metrics;
         this.storeName = storeName;
         this.policy = policy;
         this.enricher = enricher;
@@ -101,5 +109,8 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         }
         byte[] json = AlertJson.toBytes(fp, s, status, reminder, entry, policy, at);
         context.forward(new Record<>(fp, json, at, new RecordHeaders()));
+        if (metrics != null) {
+            metrics.recordAlert(reminder ? "reminder" : status);
+        }
     }
 }

@@ -8,9 +8,11 @@ import dev.faultline.catalog.enrich.SourceRef;
 import dev.faultline.catalog.event.LogEvent;
 import dev.faultline.catalog.event.UnreadableReason;
 import dev.faultline.catalog.match.ErrorMatch;
+import dev.faultline.catalog.match.MatchResult;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.ErrorClass;
 import dev.faultline.catalog.model.Transience;
+import dev.faultline.ops.FaultlineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,11 +43,20 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private final EventTime eventTime;
     private final int maxSampleChars;
     private final long tickIntervalMs;
+    /** {@code null}: no metrics (tests, tools). */
+    private final FaultlineMetrics metrics;
     private ProcessorContext<byte[], Routed> context;
     private long lastTick = Long.MIN_VALUE;
 
     EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
             boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs) {
+        this(enricher, serviceForTopic, emitEventsWithoutErrors, eventTime, maxSampleChars, tickIntervalMs, null);
+    }
+
+    EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
+            boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs,
+            FaultlineMetrics metrics) {
+        this.metrics = metrics;
         this.enricher = enricher;
         this.serviceForTopic = serviceForTopic;
         this.emitEventsWithoutErrors = emitEventsWithoutErrors;
@@ -70,19 +81,39 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             Enricher e = enricher.get();
             SourceRef source = md == null ? SourceRef.none() : SourceRef.kafka(md.topic(), md.partition(), md.offset());
             String fallback = md == null ? null : serviceForTopic.apply(md.topic());
-            ProcessOutcome outcome = e.process(record.value(), source, fallback);
+            ProcessOutcome outcome = metrics == null ? e.process(record.value(), source, fallback)
+                    : metrics.timeMatch(() -> e.process(record.value(), source, fallback));
             if (outcome instanceof ProcessOutcome.Unreadable u) {
+                if (metrics != null) {
+                    metrics.recordDeadLetter(u.reason());
+                }
                 context.forward(deadLetter(record, md, u.reason().wire(), u.detail(), null));
                 return;
             }
             // Build everything before forwarding anything: a failure half-way must not leave partial output.
-            out = events(record, ((ProcessOutcome.Enriched) outcome).events(), e.config().maxMessageChars());
+            List<EnrichedEvent> enriched = ((ProcessOutcome.Enriched) outcome).events();
+            out = events(record, enriched, e.config().maxMessageChars());
+            recordMetrics(enriched);
         } catch (RuntimeException ex) {
+            if (metrics != null) {
+                metrics.recordDeadLetter(UnreadableReason.PROCESSING_ERROR);
+            }
             context.forward(deadLetter(record, md, UnreadableReason.PROCESSING_ERROR.wire(),
                     String.valueOf(ex.getMessage()), ex.getClass().getName()));
             return;
         }
         out.forEach(context::forward);
+    }
+
+    /** Counted after the record is built, so a record that fails half-way is counted only as a dead letter. */
+    private void recordMetrics(List<EnrichedEvent> events) {
+        if (metrics == null) {
+            return;
+        }
+        for (EnrichedEvent ev : events) {
+            metrics.recordEvent(ev.event().format());
+            metrics.recordResult(new MatchResult(ev.errors(), ev.unknownCodes()));
+        }
     }
 
     private List<Record<byte[], Routed>> events(Record<byte[], byte[]> record, List<EnrichedEvent> events,

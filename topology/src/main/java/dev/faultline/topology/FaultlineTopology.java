@@ -1,9 +1,11 @@
 package dev.faultline.topology;
 
 import dev.faultline.catalog.enrich.Enricher;
+import dev.faultline.catalogs.CatalogGlobalStore;
 import dev.faultline.config.Durations;
 import dev.faultline.config.FaultlineConfig;
 import dev.faultline.config.FaultlineKeys;
+import dev.faultline.ops.FaultlineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +72,15 @@ public final class FaultlineTopology {
      * swap catalogs at run time by returning a new {@code Enricher} (it must be thread-safe).
      */
     public static Topology build(FaultlineConfig config, Supplier<Enricher> enricher) {
+        return build(config, enricher, null);
+    }
+
+    /**
+     * {@link #build(FaultlineConfig, Supplier)} with Faultline's meters recorded by the processors
+     * (events per format, matches, unknown codes, dead letters, match latency, alerts); {@code null}
+     * records nothing.
+     */
+    public static Topology build(FaultlineConfig config, Supplier<Enricher> enricher, FaultlineMetrics metrics) {
         Topics topics = Topics.from(config);
         // Built with the app's own config so ensure.explicit.internal.resource.naming is checked here, at build time.
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
@@ -84,7 +95,7 @@ public final class FaultlineTopology {
         int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
         ProcessorSupplier<byte[], byte[], byte[], Routed> enrich = () -> new EnrichProcessor(enricher,
                 config::serviceForTopic, config.emitEventsWithoutErrors(), eventTime, maxSampleChars,
-                TICK_INTERVAL_MS);
+                TICK_INTERVAL_MS, metrics);
         Map<String, KStream<byte[], Routed>> routes = logs.process(enrich, Named.as(ENRICH))
                 .split(Named.as("faultline-route"))
                 .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("-dlq"))
@@ -103,7 +114,9 @@ public final class FaultlineTopology {
                         .withName("faultline-enriched-sink"));
 
         aggregates(config, topics, events);
-        alerts(config, topics, events, enricher);
+        alerts(config, topics, events, enricher, metrics);
+        // Last, so the sub-topology (task) ids of the stream part never shift.
+        CatalogGlobalStore.addTo(builder, config, enricher);
         return builder.build();
     }
 
@@ -121,7 +134,10 @@ public final class FaultlineTopology {
                     return out;
                 }, Named.as("faultline-agg-occurrences"))
                 .repartition(Repartitioned.<String, Occurrence>as(AGG_REPARTITION)
-                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE))
+                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE)
+                        // Every series of a service in one partition: the query API reads a service's
+                        // windows from the one instance that owns it (QueryableStores).
+                        .withStreamPartitioner(new ByService()))
                 .groupByKey(Grouped.<String, Occurrence>as("faultline-agg-grouped")
                         .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE));
 
@@ -159,14 +175,14 @@ public final class FaultlineTopology {
     }
 
     private static void alerts(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events,
-            Supplier<Enricher> enricher) {
+            Supplier<Enricher> enricher, FaultlineMetrics metrics) {
         AlertPolicy policy = AlertPolicy.from(config);
         StoreBuilder<KeyValueStore<String, AlertState>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ALERT_STORE), FaultlineSerdes.STRING, FaultlineSerdes.ALERT_STATE);
         ProcessorSupplier<String, Occurrence, String, byte[]> detector = new ProcessorSupplier<>() {
             @Override
             public AlertProcessor get() {
-                return new AlertProcessor(ALERT_STORE, policy, enricher);
+                return new AlertProcessor(ALERT_STORE, policy, enricher, metrics);
             }
 
             @Override
@@ -191,6 +207,20 @@ public final class FaultlineTopology {
                 .process(detector, Named.as("faultline-alert-detector"))
                 .to(topics.alerts(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
                         .withName("faultline-alerts-sink"));
+    }
+
+    /**
+     * Partitions aggregate series by their service alone (murmur2 of the service name), so all of a
+     * service's series share one partition and one store partition. A record's service comes from
+     * its value; without one (an interactive-query lookup) the key must be a service-total key.
+     */
+    static final class ByService implements StreamPartitioner<String, Occurrence> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, Occurrence value, int numPartitions) {
+            String service = value != null ? value.svc : QueryableStores.serviceOfTotalKey(key);
+            byte[] bytes = (service == null ? "" : service).getBytes(StandardCharsets.UTF_8);
+            return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bytes)) % numPartitions));
+        }
     }
 
     /**

@@ -5,7 +5,8 @@
  * serdes ({@link dev.faultline.topology.FaultlineSerdes}) and every processor, store and internal
  * topic name are fixed here, explicitly.
  *
- * <p>Depends on the catalog library, the config package and Kafka Streams; never reads the wall
+ * <p>Depends on the catalog library, the config package, the ops package's meters
+ * ({@code FaultlineMetrics}, optional) and Kafka Streams; never reads the wall
  * clock (time is record time and stream time). The app and the CLI depend on it; it depends on
  * neither.
  */

@@ -39,4 +39,35 @@ class FaultlineAppTest {
         app.awaitTermination(); // returns: the app is closed
         assertThat(app.failed()).isFalse();
     }
+
+    @Test
+    void shouldAdvertiseTheOpsBindAddressOrThisHostsNameWhenBindingEveryInterface() {
+        assertThat(FaultlineApp.advertisedDefault("127.0.0.1", 9400)).isEqualTo("127.0.0.1:9400");
+        assertThat(FaultlineApp.advertisedDefault("0.0.0.0", 9400)).endsWith(":9400").doesNotStartWith("0.0.0.0");
+    }
+
+    @Test
+    void shouldGiveTheForwarderConsumerSettingsAndNoSettingsMeantForOtherClients() {
+        Map<String, String> kafka = Map.of("bootstrap.servers", "b:9092", "security.protocol", "SSL",
+                "consumer.max.poll.records", "7", "producer.linger.ms", "5", "admin.retries", "3",
+                "main.consumer.fetch.min.bytes", "2");
+
+        Map<String, String> out = FaultlineApp.forwarderClientProperties(kafka);
+
+        assertThat(out).containsExactlyInAnyOrderEntriesOf(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "SSL", "max.poll.records", "7"));
+    }
+
+    @Test
+    void shouldRefuseAFiringTtlThatDoesNotExceedTheRepeatIntervalWhenDeliveringAlerts() {
+        FaultlineConfig config = FaultlineConfig.parse("""
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                alerts: {repeat-interval: 30m, webhook: {url: "http://127.0.0.1:1/x"}, sink: {firing-ttl: 30m}}
+                """, Map.of()).orThrow();
+        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultlineApp.builder(config, () -> enricher)
+                .alertDelivery(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firing-ttl");
+    }
 }

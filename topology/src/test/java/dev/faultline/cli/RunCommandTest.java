@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,43 @@ class RunCommandTest {
 
         assertThat(run.exit).isEqualTo(2);
         assertThat(run.err).contains("invalid catalogs").contains("catalog directory does not exist");
+    }
+
+    @Test
+    void shouldExitWith2WhenTheFiringTtlDoesNotExceedTheRepeatIntervalWhileDeliveringAlerts(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("faultline.yaml");
+        Files.writeString(file, """
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                catalog: {live: false}
+                ops: {port: 0}
+                alerts:
+                  repeat-interval: 30m
+                  alertmanager: {urls: ["http://127.0.0.1:9093"]}
+                  sink: {firing-ttl: 20m}
+                """);
+
+        Run run = run("run", "--config", file.toString());
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("alerts.sink.firing-ttl must exceed alerts.repeat-interval");
+    }
+
+    @Test
+    void shouldExitWith1WhenTheOpsPortIsTaken(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = dir.resolve("faultline.yaml");
+            Files.writeString(file, """
+                    kafka: {bootstrap.servers: "127.0.0.1:1"}
+                    catalog: {live: false}
+                    ops: {host: 127.0.0.1, port: %d}
+                    """.formatted(taken.getLocalPort()));
+
+            Run run = run("run", "--config", file.toString());
+
+            assertThat(run.exit).isEqualTo(1);
+            assertThat(run.err).contains("cannot serve ops on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     @Test
