@@ -29,7 +29,7 @@ final class AggregateJson {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("kind", a.kind);
-        root.put("service", a.svc);
+        root.put("service", Text.safe(a.svc, 256)); // log text: escaped like everywhere else it leaves
         if (Occurrence.CODE.equals(a.kind)) {
             root.put("catalog", a.catalog);
             root.put("code", a.code);
