@@ -104,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        quietEmbeddedClusterNoise();
         LoadResult loaded = CatalogOptions.load(catalogOptions.catalogDirs, err);
         if (!loaded.isValid()) {
             return 2;
@@ -399,6 +400,24 @@ public final class DemoCommand implements Callable<Integer> {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // A leftover temp dir is harmless; the OS cleans /tmp.
+        }
+    }
+
+    /**
+     * A fresh one-node cluster under exactly_once_v2 logs retriable first-write errors on every new
+     * internal partition (CONCURRENT_TRANSACTIONS, OutOfOrderSequence with transactions v2), and the
+     * demo's state directory is a temp dir on purpose. All are expected and retried, and would
+     * drown the live console; only the demo quiets them, so `run` keeps Kafka's warnings.
+     */
+    private static void quietEmbeddedClusterNoise() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            for (String name : new String[] {"kafka.server.ReplicaManager",
+                    "org.apache.kafka.clients.producer.internals.Sender",
+                    "org.apache.kafka.clients.producer.internals.TransactionManager",
+                    "org.apache.kafka.streams.processor.internals.StateDirectory",
+                    "org.apache.kafka.streams.StreamsConfig"}) {
+                context.getLogger(name).setLevel(ch.qos.logback.classic.Level.OFF);
+            }
         }
     }
 }
