@@ -1,29 +1,16 @@
 package dev.faultline.it;
 
-import dev.faultline.kafka.EmbeddedKafkaBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Log lines in every format go through the real app on a real broker and come out enriched. */
 class EnrichEndToEndTest {
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @Test
     void anErrorLineInEachFormatComesOutEnrichedWithItsCatalogCodeStageAndSourceOffset() throws Exception {
-        EnrichScenario.run(broker.bootstrapServers(), "enrich",
+        EnrichScenario.run(BROKER.bootstrapServers(), "enrich",
                 config -> InProcessApp.start(config, EnrichScenario.CATALOGS));
     }
 }

@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Produce, read back with deadlines, and configure Faultline for the integration tests. */
-final class ItSupport {
+public final class ItSupport {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
@@ -165,7 +165,7 @@ final class ItSupport {
     }
 
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} at the deadline. */
-    static void await(BooleanSupplier condition, Duration timeout, String what) {
+    public static void await(BooleanSupplier condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -180,7 +180,7 @@ final class ItSupport {
         }
     }
 
-    static JsonNode json(byte[] value) {
+    public static JsonNode json(byte[] value) {
         try {
             return JSON.readTree(value);
         } catch (IOException e) {
@@ -188,7 +188,7 @@ final class ItSupport {
         }
     }
 
-    static String text(byte[] value) {
+    public static String text(byte[] value) {
         return value == null ? "null" : new String(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -197,7 +197,7 @@ final class ItSupport {
         return h == null ? null : text(h.value());
     }
 
-    static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -205,7 +205,7 @@ final class ItSupport {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.faultline.app.FaultlineApp;
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.config.FaultlineConfig;
-import dev.faultline.kafka.EmbeddedKafkaBroker;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,9 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A running app's ops side, as {@code faultline run} wires it: health endpoints that follow the
@@ -40,19 +38,8 @@ class OpsAndAlertDeliveryEndToEndTest {
     private static final String SERVICE = "nefia-agent";
     private static final String CODE = "VPN_NOT_READY"; // nefia, transient
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     private record Got(int status, String body) {
     }
@@ -68,8 +55,8 @@ class OpsAndAlertDeliveryEndToEndTest {
     }
 
     private static FaultlineConfig config(ItSupport.Names names, Path state, String extra) throws Exception {
-        EnrichScenario.createTopics(broker.bootstrapServers(), names, 1);
-        return ItSupport.config(ItSupport.configYaml(broker.bootstrapServers(), names, state, "exactly_once_v2",
+        EnrichScenario.createTopics(BROKER.bootstrapServers(), names, 1);
+        return ItSupport.config(ItSupport.configYaml(BROKER.bootstrapServers(), names, state, "exactly_once_v2",
                 "ops: {port: 0}\n" + extra));
     }
 
@@ -138,7 +125,7 @@ class OpsAndAlertDeliveryEndToEndTest {
             assertThat(app.awaitRunning(TIMEOUT)).isTrue();
             Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(ItSupport.producerConfig(
-                    broker.bootstrapServers()))) {
+                    BROKER.bootstrapServers()))) {
                 for (int i = 0; i < 12; i++) {
                     String line = "{\"timestamp\":\"" + t + "\",\"service\":\"" + SERVICE + "\",\"host\":\"h1\","
                             + "\"level\":\"error\",\"message\":\"vpn #" + i + "\",\"error_code\":\"" + CODE + "\"}";

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.generator.GeneratedRecord;
 import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
-import dev.faultline.kafka.EmbeddedKafkaBroker;
 import dev.faultline.topology.DlqHeaders;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,31 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Unreadable records go to the dead-letter topic as they were; the app keeps running. */
 class PoisonPillEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @Test
     void badRecordsMixedIntoAStreamLandInTheDlqWithTheirOriginalBytesAndReasonWhileTheAppKeepsRunning()
             throws Exception {
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = BROKER.bootstrapServers();
         ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("poison"));
         EnrichScenario.createTopics(bootstrap, names, 2);
         Path state = ItSupport.tempDir("faultline-it-state-");

@@ -9,7 +9,6 @@ import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
 import dev.faultline.generator.SeedSystem;
 import dev.faultline.generator.WireFormat;
-import dev.faultline.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Under exactly_once_v2, a crash (kill -9) mid-stream and a restart neither lose nor duplicate
@@ -35,24 +33,13 @@ import org.junit.jupiter.api.Test;
 class RestartSafetyEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final long WINDOW_MS = 10_000;
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @Test
     void afterAKillNineAndARestartEveryErrorEventIsEnrichedExactlyOnceAndAggregatesMatchARecount()
             throws Exception {
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = BROKER.bootstrapServers();
         ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("restart"));
         // One partition everywhere: output order follows input order, so a trailing marker proves completeness.
         EnrichScenario.createTopics(bootstrap, names, 1);

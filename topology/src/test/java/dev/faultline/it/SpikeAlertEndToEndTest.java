@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.faultline.generator.GeneratedRecord;
 import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
-import dev.faultline.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A burst of one transient code fires an alert, and the alert resolves after the hold-down once
@@ -28,23 +26,12 @@ class SpikeAlertEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SERVICE = "foundry-mcp";
     private static final String CODE = "RATE_LIMIT_EXCEEDED";
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @Test
     void aSpikeOfATransientCodeFiresAnAlertThatResolvesAfterTheHoldDownWhileTrafficIsNormal() throws Exception {
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = BROKER.bootstrapServers();
         ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("spike"));
         // One partition: one stream time for every task, so windows close exactly when the data says.
         EnrichScenario.createTopics(bootstrap, names, 1);

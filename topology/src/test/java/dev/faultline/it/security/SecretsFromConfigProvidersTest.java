@@ -1,5 +1,6 @@
 package dev.faultline.it.security;
 
+import dev.faultline.it.ItSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -103,7 +104,7 @@ class SecretsFromConfigProvidersTest {
             throws Exception {
         SecurityIt.Names names = SecurityIt.Names.unique("providers");
         broker.createTopics(1, names.all());
-        Path work = SecurityIt.tempDir("faultline-it-providers-");
+        Path work = ItSupport.tempDir("faultline-it-providers-");
         Path secretsDir = Files.createDirectory(work.resolve("secrets"));
         Path secretsFile = secretsDir.resolve("secrets.properties");
         Files.writeString(secretsFile, "password=" + saslPassword + "\n");
@@ -125,14 +126,14 @@ class SecretsFromConfigProvidersTest {
 
             List<ConsumerRecord<byte[], byte[]>> enriched = SecurityIt.readUntil(client, names.enriched(),
                     read -> !read.isEmpty(), "one enriched event");
-            assertThat(SecurityIt.json(enriched.get(0).value()).path("errors").path(0).path("code").asText())
+            assertThat(ItSupport.json(enriched.get(0).value()).path("errors").path(0).path("code").asText())
                     .isEqualTo(SecurityIt.ERROR_CODE);
             List<ConsumerRecord<byte[], byte[]>> dlq = SecurityIt.readUntil(client, names.dlq(),
                     read -> !read.isEmpty(), "one dead letter");
             assertThat(dlq.get(0).value()).isEqualTo(poison);
             assertThat(dlq.get(0).headers().lastHeader(DlqHeaders.REASON)).isNotNull();
             for (Header h : dlq.get(0).headers()) {
-                assertNoSecret("DLQ header " + h.key(), h.key() + "=" + SecurityIt.text(h.value()));
+                assertNoSecret("DLQ header " + h.key(), h.key() + "=" + ItSupport.text(h.value()));
             }
 
             RawHttp.Response scrape = RawHttp.request(port, "GET", "/metrics");
@@ -153,7 +154,7 @@ class SecretsFromConfigProvidersTest {
         assertThat(output).contains("sasl.jaas.config = [hidden]").contains("ssl.truststore.password = [hidden]");
         assertNoSecret("child log output", output);
         assertNoSecret("FaultlineConfig.toString()", FaultlineConfig.load(configFile, Map.of()).orThrow().toString());
-        SecurityIt.deleteRecursively(work);
+        ItSupport.deleteRecursively(work);
     }
 
     private static void assertNoSecret(String where, String text) {

@@ -1,5 +1,6 @@
 package dev.faultline.it.security;
 
+import dev.faultline.it.ItSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,7 +124,7 @@ class SecuredListenersPassThroughTest {
     private static void enrichesOneEventWith(Map<String, String> security, String test) {
         SecurityIt.Names names = SecurityIt.Names.unique(test);
         broker.createTopics(1, names.all()); // over the plaintext listener: test setup, not the app
-        Path state = SecurityIt.tempDir("faultline-it-state-");
+        Path state = ItSupport.tempDir("faultline-it-state-");
         FaultlineConfig config = SecurityIt.config(SecurityIt.configYaml(names, state, security));
         assertThat(config.kafkaProperties()).containsAllEntriesOf(security);
         Map<String, Object> client = SecurityIt.client(security);
@@ -133,7 +134,7 @@ class SecuredListenersPassThroughTest {
             List<ConsumerRecord<byte[], byte[]>> enriched = SecurityIt.readUntil(client, names.enriched(),
                     read -> !read.isEmpty(), "one enriched event");
 
-            JsonNode event = SecurityIt.json(enriched.get(0).value());
+            JsonNode event = ItSupport.json(enriched.get(0).value());
             assertThat(event.path("schema").asText()).isEqualTo("faultline.enriched/v1");
             assertThat(event.path("errors").path(0).path("code").asText()).isEqualTo(SecurityIt.ERROR_CODE);
             assertThat(event.path("source").path("topic").asText()).isEqualTo(names.input());
@@ -143,7 +144,7 @@ class SecuredListenersPassThroughTest {
                 assertThat(logged).as("log output").doesNotContain(secret);
             }
         } finally {
-            SecurityIt.deleteRecursively(state);
+            ItSupport.deleteRecursively(state);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.it.security;
 
+import static dev.faultline.it.ItSupport.await;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,50 +169,7 @@ final class SecurityIt {
         return read;
     }
 
-    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} at the deadline. */
-    static void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after %s waiting for %s", timeout, what);
-            }
-            try {
-                Thread.sleep(100); // polling interval of a deadline-bounded wait, not a timing assumption
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
-        }
-    }
 
-    static JsonNode json(byte[] value) {
-        try {
-            return JSON.readTree(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    static String text(byte[] value) {
-        return value == null ? "" : new String(value, StandardCharsets.UTF_8);
-    }
 
-    static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: unique names keep leftovers harmless
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.it.security;
 
+import dev.faultline.it.ItSupport;
 import dev.faultline.kafka.EmbeddedKafkaBroker.StoreFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -96,7 +97,7 @@ final class ThrowawayPki {
     private static ThrowawayPki create() {
         try {
             Path dir = Files.createTempDirectory("faultline-pki-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir), "faultline-pki-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> ItSupport.deleteRecursively(dir), "faultline-pki-cleanup"));
             String caPassword = randomPassword(24);
             Path caStore = dir.resolve("ca.p12");
             keytool(caPassword, null, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
@@ -203,11 +204,4 @@ final class ThrowawayPki {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort at JVM exit
-        }
-    }
 }
