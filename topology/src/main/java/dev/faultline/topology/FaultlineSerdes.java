@@ -8,9 +8,11 @@ public final class FaultlineSerdes {
     /** Raw log bytes in, DLQ bytes out: reading as bytes means deserialization can never fail. */
     public static final Serde<byte[]> BYTES = Serdes.ByteArray();
     public static final Serde<String> STRING = Serdes.String();
-    static final Serde<Occurrence> OCCURRENCE = new JsonSerde<>(Occurrence.class);
-    static final Serde<WindowAggregate> AGGREGATE = new JsonSerde<>(WindowAggregate.class);
-    static final Serde<AlertState> ALERT_STATE = new JsonSerde<>(AlertState.class);
+    /** Internal values: compact binary, versioned; the earlier JSON format is still read (InternalSerdes). */
+    static final Serde<Occurrence> OCCURRENCE = InternalSerdes.OCCURRENCE;
+    static final Serde<WindowAggregate> AGGREGATE = InternalSerdes.AGGREGATE;
+    static final Serde<AlertState> ALERT_STATE = InternalSerdes.ALERT_STATE;
+    static final Serde<PartialAggregate> PARTIAL = InternalSerdes.PARTIAL;
 
     private FaultlineSerdes() {
     }

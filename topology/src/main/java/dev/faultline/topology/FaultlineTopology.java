@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
@@ -27,7 +28,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -52,10 +52,16 @@ public final class FaultlineTopology {
     public static final String ENRICH = "faultline-enrich";
     public static final String ALERT_STORE = "faultline-alert-state";
     public static final String AGG_REPARTITION = "faultline-agg-by-series";
+    public static final String AGG_COMBINE = "faultline-agg-combine";
+    public static final String AGG_PARTIALS_STORE = "faultline-agg-partials";
     public static final String ALERT_REPARTITION = "faultline-alert-by-fingerprint";
 
     /** Ticks (stream-time heartbeats for the alert task) are sent at most this often per enrich task, in event time. */
     static final long TICK_INTERVAL_MS = 1000;
+    /** The combiner flushes its partials at least this often, in event time (and stream and wall-clock time). */
+    static final long COMBINE_INTERVAL_MS = 1000;
+    /** The combiner flushes everything when it holds more partials than this. */
+    static final int COMBINE_MAX_PARTIALS = 10_000;
     /** See {@link #retention}. */
     static final Duration RETENTION_MARGIN = Duration.ofHours(1);
 
@@ -81,6 +87,12 @@ public final class FaultlineTopology {
      * records nothing.
      */
     public static Topology build(FaultlineConfig config, Supplier<Enricher> enricher, FaultlineMetrics metrics) {
+        return build(config, enricher, metrics, COMBINE_MAX_PARTIALS);
+    }
+
+    /** {@link #build(FaultlineConfig, Supplier, FaultlineMetrics)} with the combiner's bound given (tests). */
+    static Topology build(FaultlineConfig config, Supplier<Enricher> enricher, FaultlineMetrics metrics,
+            int maxPartials) {
         Topics topics = Topics.from(config);
         // Built with the app's own config so ensure.explicit.internal.resource.naming is checked here, at build time.
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
@@ -113,42 +125,54 @@ public final class FaultlineTopology {
                 .to(topics.enriched(), Produced.with(FaultlineSerdes.BYTES, FaultlineSerdes.BYTES)
                         .withName("faultline-enriched-sink"));
 
-        aggregates(config, topics, events);
+        aggregates(config, topics, events, maxPartials);
         alerts(config, topics, events, enricher, metrics);
         // Last, so the sub-topology (task) ids of the stream part never shift.
         CatalogGlobalStore.addTo(builder, config, enricher);
         return builder.build();
     }
 
-    private static void aggregates(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events) {
+    private static void aggregates(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events,
+            int maxPartials) {
         int maxHosts = config.get(FaultlineKeys.AGGREGATES_MAX_DISTINCT_HOSTS);
         int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
-        KGroupedStream<String, Occurrence> bySeries = events
-                .flatMap((k, ev) -> {
-                    List<KeyValue<String, Occurrence>> out = new ArrayList<>(ev.occurrences().size());
-                    for (Occurrence o : ev.occurrences()) {
-                        if (!o.isTick()) {
-                            out.add(KeyValue.pair(o.aggregateKey(), o));
-                        }
-                    }
-                    return out;
-                }, Named.as("faultline-agg-occurrences"))
-                .repartition(Repartitioned.<String, Occurrence>as(AGG_REPARTITION)
-                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE)
+        Duration grace = config.windowGrace();
+        List<Duration> sizes = config.windowSizes();
+        // Bytes in, bytes out: the combiner encodes its two small entries per partial itself.
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> partials = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(AGG_PARTIALS_STORE), Serdes.Bytes(), FaultlineSerdes.BYTES)
+                // Cached: a partial updated many times between commits reaches the changelog once.
+                .withCachingEnabled();
+        ProcessorSupplier<byte[], Routed.Event, String, PartialAggregate> combiner = new ProcessorSupplier<>() {
+            @Override
+            public AggregateCombiner get() {
+                return new AggregateCombiner(AGG_PARTIALS_STORE, sizes, grace, maxHosts, COMBINE_INTERVAL_MS,
+                        maxPartials);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(partials);
+            }
+        };
+        KStream<String, PartialAggregate> bySeries = events.process(combiner, Named.as(AGG_COMBINE))
+                .repartition(Repartitioned.<String, PartialAggregate>as(AGG_REPARTITION)
+                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.PARTIAL)
                         // Every series of a service in one partition: the query API reads a service's
                         // windows from the one instance that owns it (QueryableStores).
-                        .withStreamPartitioner(new ByService()))
-                .groupByKey(Grouped.<String, Occurrence>as("faultline-agg-grouped")
-                        .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.OCCURRENCE));
+                        .withStreamPartitioner(new ByService()));
 
-        Duration grace = config.windowGrace();
-        for (Duration size : config.windowSizes()) {
+        for (Duration size : sizes) {
             String label = Durations.format(size);
             String name = "faultline-agg-" + label;
-            bySeries.windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+            long sizeMs = size.toMillis();
+            bySeries.filter((k, p) -> p.forSize(sizeMs), Named.as(name + "-partials"))
+                    .groupByKey(Grouped.<String, PartialAggregate>as(name + "-grouped")
+                            .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.PARTIAL))
+                    .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
                     // One final result per window: no unbounded suppress buffer, no intermediate updates.
                     .emitStrategy(EmitStrategy.onWindowClose())
-                    .aggregate(WindowAggregate::new, (k, o, agg) -> agg.add(o, maxHosts), Named.as(name),
+                    .aggregate(WindowAggregate::new, (k, p, agg) -> agg.merge(p.agg, maxHosts), Named.as(name),
                             Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(name + "-store")
                                     .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.AGGREGATE)
                                     // With a cache, the first on-window-close emit walks the cache one
@@ -157,7 +181,7 @@ public final class FaultlineTopology {
                                     .withRetention(retention(size, grace)))
                     .toStream(Named.as(name + "-final"))
                     .map((wk, agg) -> KeyValue.pair(AggregateJson.key(agg, label, wk.window().start()),
-                            AggregateJson.toBytes(agg, label, size.toMillis(), wk.window().start(),
+                            AggregateJson.toBytes(agg, label, sizeMs, wk.window().start(),
                                     wk.window().end(), maxSampleChars)), Named.as(name + "-json"))
                     .to(topics.aggregates(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
                             .withName(name + "-sink"));
@@ -214,10 +238,11 @@ public final class FaultlineTopology {
      * service's series share one partition and one store partition. A record's service comes from
      * its value; without one (an interactive-query lookup) the key must be a service-total key.
      */
-    static final class ByService implements StreamPartitioner<String, Occurrence> {
+    static final class ByService implements StreamPartitioner<String, PartialAggregate> {
         @Override
-        public Optional<Set<Integer>> partitions(String topic, String key, Occurrence value, int numPartitions) {
-            String service = value != null ? value.svc : QueryableStores.serviceOfTotalKey(key);
+        public Optional<Set<Integer>> partitions(String topic, String key, PartialAggregate value,
+                int numPartitions) {
+            String service = value != null ? value.agg.svc : QueryableStores.serviceOfTotalKey(key);
             byte[] bytes = (service == null ? "" : service).getBytes(StandardCharsets.UTF_8);
             return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bytes)) % numPartitions));
         }

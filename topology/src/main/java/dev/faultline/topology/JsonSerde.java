@@ -12,7 +12,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** A compact JSON serde for Faultline's own internal values (repartition topics, stores). */
+/**
+ * The JSON format of Faultline's internal values before {@link InternalSerdes}; kept only to read
+ * state and repartition records that earlier versions wrote.
+ */
 final class JsonSerde<T> implements Serde<T> {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             // Internal values are plain field holders: fields are the format, getters are not.

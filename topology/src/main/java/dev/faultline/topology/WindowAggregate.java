@@ -47,4 +47,37 @@ final class WindowAggregate {
         }
         return this;
     }
+
+    /**
+     * Merges a partial of the same series and window, as if its occurrences had been added one by
+     * one after this aggregate's: counts add, first/last seen widen, hosts fill up to
+     * {@code maxHosts} (truncated if either side was or the union does not fit), the first sample wins.
+     */
+    WindowAggregate merge(WindowAggregate p, int maxHosts) {
+        if (kind == null) {
+            kind = p.kind;
+            svc = p.svc;
+            catalog = p.catalog;
+            code = p.code;
+            cls = p.cls;
+        }
+        count += p.count;
+        transientCount += p.transientCount;
+        firstSeen = Math.min(firstSeen, p.firstSeen);
+        lastSeen = Math.max(lastSeen, p.lastSeen);
+        for (String h : p.hosts) {
+            if (!hosts.contains(h)) {
+                if (hosts.size() < maxHosts) {
+                    hosts.add(h);
+                } else {
+                    hostsTruncated = true;
+                }
+            }
+        }
+        hostsTruncated |= p.hostsTruncated;
+        if (sample == null) {
+            sample = p.sample;
+        }
+        return this;
+    }
 }

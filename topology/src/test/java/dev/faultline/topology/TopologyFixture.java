@@ -45,9 +45,15 @@ final class TopologyFixture implements AutoCloseable {
 
     /** {@code enricher} null: the real enricher over the bundled catalogs. */
     TopologyFixture(String yaml, Supplier<Enricher> enricher) {
+        this(yaml, enricher, FaultlineTopology.COMBINE_MAX_PARTIALS);
+    }
+
+    /** {@code maxPartials}: the aggregate combiner's bound (flush everything beyond it). */
+    TopologyFixture(String yaml, Supplier<Enricher> enricher, int maxPartials) {
         config = FaultlineConfig.parse(yaml, Map.of()).orThrow();
         Enricher real = Enricher.create(CATALOGS, config.enricherConfig());
-        Topology topology = FaultlineTopology.build(config, enricher == null ? () -> real : enricher);
+        Topology topology = FaultlineTopology.build(config, enricher == null ? () -> real : enricher, null,
+                maxPartials);
         Properties props = config.streamsProperties();
         try {
             stateDir = Files.createTempDirectory("faultline-ttd");

@@ -1,0 +1,235 @@
+package dev.faultline.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Pre-aggregates occurrences per task before the aggregate repartition, so the repartition topic,
+ * the window store and its changelog see one partial per (series, window, size) per flush instead
+ * of one record per occurrence.
+ *
+ * <p>Partials are mirrored in memory (an update needs no read) and written through to a
+ * changelogged, cached key-value store, so under exactly-once the store always matches the
+ * committed input offsets. Each partial is stored as two entries: its counts ({@code c} + key,
+ * rewritten on every occurrence, 33 bytes) and everything else ({@code m} + key: dimensions, hosts,
+ * sample, rewritten only when they change), so the per-occurrence write stays small. The key is
+ * {@code size|windowStart|series}.
+ *
+ * <p>Partials are flushed, oldest timestamp first so a later window's partial never overtakes an
+ * earlier one's, whenever the newest event time seen advances by the flush interval, on a
+ * stream-time punctuator, on a wall-clock punctuator (so a quiet input does not hold partials back),
+ * and when more partials than the bound are held. A flushed partial is forwarded and deleted in the
+ * same task, so under exactly-once both commit or neither does. An occurrence whose window has
+ * already closed by this task's newest event time is forwarded alone, at once, after a flush, so
+ * the windowed aggregate drops it and counts the drop as before. Occurrences that the combiner holds
+ * back are never older than the newest event time seen minus the grace, so holding them back never
+ * makes them late downstream.
+ */
+final class AggregateCombiner implements Processor<byte[], Routed.Event, String, PartialAggregate> {
+    private static final byte COUNTS = 'c';
+    private static final byte META = 'm';
+    private static final Comparator<Held> FLUSH_ORDER = Comparator.<Held>comparingLong(h -> h.partial.timestamp())
+            .thenComparingLong(h -> h.partial.windowStart)
+            .thenComparing(h -> h.key);
+
+    /** One partial held in memory, with its two store keys. */
+    private static final class Held {
+        final String key;
+        final String series;
+        final Bytes countsKey;
+        final Bytes metaKey;
+        final PartialAggregate partial;
+
+        Held(String key, String series, PartialAggregate partial) {
+            this.key = key;
+            this.series = series;
+            this.countsKey = storeKey(COUNTS, key);
+            this.metaKey = storeKey(META, key);
+            this.partial = partial;
+        }
+    }
+
+    private final String storeName;
+    private final long[] sizesMs;
+    private final long graceMs;
+    private final int maxHosts;
+    private final long flushIntervalMs;
+    private final int maxEntries;
+    private ProcessorContext<String, PartialAggregate> context;
+    private KeyValueStore<Bytes, byte[]> store;
+    /** The store's content, as objects, by {@code size|windowStart|series}. */
+    private final Map<String, Held> partials = new HashMap<>();
+    private long maxEventTime = Long.MIN_VALUE;
+    private long lastFlushEventTime = Long.MIN_VALUE;
+
+    AggregateCombiner(String storeName, List<Duration> sizes, Duration grace, int maxHosts, long flushIntervalMs,
+            int maxEntries) {
+        this.storeName = storeName;
+        this.sizesMs = sizes.stream().mapToLong(Duration::toMillis).toArray();
+        this.graceMs = grace.toMillis();
+        this.maxHosts = maxHosts;
+        this.flushIntervalMs = flushIntervalMs;
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PartialAggregate> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        // Also on a revived task: the mirror is rebuilt from the restored store.
+        partials.clear();
+        maxEventTime = Long.MIN_VALUE;
+        lastFlushEventTime = Long.MIN_VALUE;
+        restore();
+        Duration every = Duration.ofMillis(flushIntervalMs);
+        context.schedule(every, PunctuationType.STREAM_TIME, t -> flush());
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> flush());
+    }
+
+    private void restore() {
+        Map<String, byte[]> counts = new HashMap<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                byte[] k = kv.key.get();
+                String key = new String(k, 1, k.length - 1, StandardCharsets.UTF_8);
+                if (k[0] == META) {
+                    PartialAggregate p = FaultlineSerdes.PARTIAL.deserializer().deserialize(storeName, kv.value);
+                    partials.put(key, new Held(key, seriesOf(key), p));
+                } else {
+                    counts.put(key, kv.value);
+                }
+            }
+        }
+        for (Map.Entry<String, byte[]> c : counts.entrySet()) {
+            Held h = partials.get(c.getKey());
+            if (h != null) {
+                readCounts(c.getValue(), h.partial.agg);
+                maxEventTime = Math.max(maxEventTime, h.partial.timestamp());
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], Routed.Event> record) {
+        Routed.Event ev = record.value();
+        if (ev == null) {
+            return;
+        }
+        for (Occurrence o : ev.occurrences()) {
+            if (o.isTick()) {
+                continue;
+            }
+            long t = o.t;
+            maxEventTime = Math.max(maxEventTime, t);
+            String series = o.aggregateKey();
+            for (long size : sizesMs) {
+                long start = windowStart(t, size);
+                if (start + size + graceMs <= maxEventTime) {
+                    // Closed already. Flush first, so the windowed aggregate's stream time is where it
+                    // would be without the combiner, then let it drop (and count) the occurrence as before.
+                    flush();
+                    context.forward(new Record<>(series,
+                            new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), t));
+                    continue;
+                }
+                add(size, start, series, o);
+            }
+        }
+        if (partials.size() > maxEntries || (maxEventTime != Long.MIN_VALUE && (lastFlushEventTime == Long.MIN_VALUE
+                || maxEventTime >= lastFlushEventTime + flushIntervalMs))) {
+            flush();
+        }
+    }
+
+    private void add(long size, long start, String series, Occurrence o) {
+        String key = size + "|" + start + "|" + series;
+        Held h = partials.get(key);
+        boolean metaChanged;
+        if (h == null) {
+            h = new Held(key, series, new PartialAggregate(size, start, new WindowAggregate()));
+            partials.put(key, h);
+            metaChanged = true;
+        } else {
+            WindowAggregate a = h.partial.agg;
+            int hosts = a.hosts.size();
+            boolean truncated = a.hostsTruncated;
+            boolean sampled = a.sample != null;
+            a.add(o, maxHosts);
+            metaChanged = a.hosts.size() != hosts || a.hostsTruncated != truncated || (a.sample != null) != sampled;
+            if (!metaChanged) {
+                store.put(h.countsKey, counts(a));
+                return;
+            }
+        }
+        if (h.partial.agg.count == 0) {
+            h.partial.agg.add(o, maxHosts);
+        }
+        store.put(h.metaKey, FaultlineSerdes.PARTIAL.serializer().serialize(storeName, h.partial));
+        store.put(h.countsKey, counts(h.partial.agg));
+    }
+
+    /** Forwards every partial, oldest timestamp first, and deletes it. */
+    void flush() {
+        lastFlushEventTime = maxEventTime;
+        if (partials.isEmpty()) {
+            return;
+        }
+        List<Held> out = new ArrayList<>(partials.values());
+        out.sort(FLUSH_ORDER);
+        for (Held h : out) {
+            context.forward(new Record<>(h.series, h.partial, h.partial.timestamp()));
+            store.delete(h.countsKey);
+            store.delete(h.metaKey);
+        }
+        partials.clear();
+    }
+
+    /** The start of the tumbling window of {@code size} holding {@code t}, as Kafka Streams' TimeWindows computes it. */
+    static long windowStart(long t, long size) {
+        return Math.max(0, t) / size * size;
+    }
+
+    private static String seriesOf(String key) {
+        return key.substring(key.indexOf('|', key.indexOf('|') + 1) + 1);
+    }
+
+    private static Bytes storeKey(byte prefix, String key) {
+        byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[utf8.length + 1];
+        k[0] = prefix;
+        System.arraycopy(utf8, 0, k, 1, utf8.length);
+        return Bytes.wrap(k);
+    }
+
+    private static byte[] counts(WindowAggregate a) {
+        return ByteBuffer.allocate(33).put(InternalSerdes.V1).putLong(a.count).putLong(a.transientCount)
+                .putLong(a.firstSeen).putLong(a.lastSeen).array();
+    }
+
+    private static void readCounts(byte[] v, WindowAggregate a) {
+        if (v == null || v.length != 33 || v[0] != InternalSerdes.V1) {
+            throw new SerializationException("cannot read partial counts");
+        }
+        ByteBuffer b = ByteBuffer.wrap(v, 1, 32);
+        a.count = b.getLong();
+        a.transientCount = b.getLong();
+        a.firstSeen = b.getLong();
+        a.lastSeen = b.getLong();
+    }
+}
