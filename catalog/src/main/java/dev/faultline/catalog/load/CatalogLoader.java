@@ -256,7 +256,18 @@ public final class CatalogLoader {
         e.eCode = f.token("e_code", false);
         e.rpcCode = f.optionalInt("rpc_code", Integer.MIN_VALUE, Integer.MAX_VALUE);
         e.aliases = new ArrayList<>();
+        JsonNode aliasNodes = node.get("aliases");
+        if (aliasNodes != null && aliasNodes.isArray()) {
+            for (JsonNode a : aliasNodes) {
+                if (a.isBoolean()) {
+                    f.problem("aliases", "holds a boolean (" + a.asText() + "); quote the alias, e.g. \"NO\"");
+                }
+            }
+        }
         for (String alias : f.textList("aliases")) {
+            if (alias.equals("true") || alias.equals("false")) {
+                continue; // reported above when it was a YAML boolean
+            }
             if (!CODE.matcher(alias).matches() || !HAS_ALNUM.matcher(alias).matches()) {
                 f.problem("aliases", "'" + alias + "' is not a token: " + CODE.pattern());
             } else {
@@ -587,6 +598,12 @@ public final class CatalogLoader {
         }
 
         String token(String field, boolean required) {
+            JsonNode raw = node.get(field);
+            if (raw != null && raw.isBoolean()) {
+                // YAML 1.1 reads unquoted NO, YES, ON, OFF as booleans: a code would silently become "false".
+                problem(field, "is a boolean (" + raw.asText() + "); quote the code, e.g. \"NO\"");
+                return null;
+            }
             String v = required ? requiredText(field) : optionalText(field);
             if (v != null && (!CODE.matcher(v).matches() || !HAS_ALNUM.matcher(v).matches())) {
                 problem(field, "'" + v + "' is not a token: " + CODE.pattern());

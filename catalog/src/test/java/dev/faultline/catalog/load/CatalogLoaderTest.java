@@ -140,6 +140,20 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void shouldRejectCodesYamlReadsAsBooleans() {
+        LoadResult result = loadYaml("n.yaml", """
+                id: demo
+                version: "1"
+                entries:
+                  - {code: NO, title: Norway, category: x, class: internal}
+                  - {code: "ON", title: On, category: x, class: internal, aliases: [OFF]}
+                """);
+        assertThat(result.problems()).extracting(Problem::toString).containsExactly(
+                "n.yaml: entry false: code: is a boolean (false); quote the code, e.g. \"NO\"",
+                "n.yaml: entry ON: aliases: holds a boolean (false); quote the alias, e.g. \"NO\"");
+    }
+
+    @Test
     void shouldDeriveTransienceFromClassAndRecordTheRule() {
         LoadResult result = loadYaml("d.yaml", """
                 id: demo

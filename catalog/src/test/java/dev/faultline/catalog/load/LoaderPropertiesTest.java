@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-class LoaderProperties {
+class LoaderPropertiesTest {
     private final CatalogLoader loader = new CatalogLoader();
 
     @Provide
@@ -37,7 +37,7 @@ class LoaderProperties {
             @ForAll @Size(min = 1, max = 30) Set<@net.jqwik.api.From("codes") String> codes,
             @ForAll("classes") ErrorClass cls) {
         String yaml = "id: prop\nversion: \"1\"\nentries:\n" + codes.stream()
-                .map(c -> "  - {code: " + c + ", title: \"t " + c + "\", category: c, class: " + cls.wire() + "}\n")
+                .map(c -> "  - {code: \"" + c + "\", title: \"t " + c + "\", category: c, class: " + cls.wire() + "}\n")
                 .collect(Collectors.joining());
         LoadResult result = loader.loadSources(List.of(new CatalogSource("p.yaml", yaml.getBytes(StandardCharsets.UTF_8), false)));
         assertThat(result.problems()).isEmpty();

@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Combinators;
 
-class MatcherProperties {
+class MatcherPropertiesTest {
     private static final CatalogIndex INDEX = CatalogIndex.of(TestEvents.bundled());
     private static final Matcher MATCHER = new Matcher(INDEX, TestEvents.BINDINGS);
 
