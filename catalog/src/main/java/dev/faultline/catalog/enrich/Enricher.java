@@ -62,6 +62,11 @@ public final class Enricher {
             return new ProcessOutcome.Unreadable(u.reason(), u.detail());
         }
         List<LogEvent> events = ((ParseResult.Events) parsed).events();
+        if (events.size() == 1) {
+            // Nearly every record is one event; List.of skips the ArrayList and the copy Enriched makes of it.
+            return new ProcessOutcome.Enriched(List.of(enrich(events.get(0).withServiceIfAbsent(fallbackService),
+                    source)));
+        }
         List<EnrichedEvent> out = new ArrayList<>(events.size());
         for (LogEvent event : events) {
             out.add(enrich(event.withServiceIfAbsent(fallbackService), source));

@@ -23,6 +23,8 @@ final class EventCollector {
     private final int maxFields;
 
     private String[] segs = new String[8];
+    /** The {@link PathRules.Segment} of each entry of {@link #segs}, or null when no rule names it. */
+    private PathRules.Segment[] segments = new PathRules.Segment[8];
     private PathRules.Node[] nodes = new PathRules.Node[9];
     private int depth;
     private int scalars;
@@ -63,14 +65,24 @@ final class EventCollector {
     }
 
     void push(String segment) {
+        push(segment, rules.segment(segment));
+    }
+
+    /**
+     * Enters a key already resolved to its {@link PathRules.Segment}. {@code segment} may be null only when
+     * {@code resolved} is: a key no rule names gives its scalars no role, so {@link #path()} never reads it.
+     */
+    void push(String segment, PathRules.Segment resolved) {
         if (depth == segs.length) {
             segs = Arrays.copyOf(segs, depth * 2);
+            segments = Arrays.copyOf(segments, depth * 2);
             nodes = Arrays.copyOf(nodes, depth * 2 + 1);
         }
         PathRules.Node parent = nodes[depth];
         segs[depth] = segment;
+        segments[depth] = resolved;
         depth++;
-        nodes[depth] = parent == null ? null : parent.child(segment);
+        nodes[depth] = parent == null ? null : parent.child(resolved);
     }
 
     void pop(int count) {
@@ -86,7 +98,8 @@ final class EventCollector {
     boolean match() {
         PathRules.Node n = nodes[depth];
         matchedNode = n != null && n.hasRole ? n : null;
-        matchedSuffix = depth > 0 ? rules.suffixRules(segs[depth - 1]) : null;
+        PathRules.Segment last = depth > 0 ? segments[depth - 1] : null;
+        matchedSuffix = last == null ? null : last.suffixRules;
         return matchedNode != null || matchedSuffix != null;
     }
 
@@ -106,7 +119,7 @@ final class EventCollector {
         PathRules.SuffixRule[] suffix = matchedSuffix;
         if (suffix != null) {
             for (PathRules.SuffixRule rule : suffix) {
-                if (!endsWith(rule.segments)) {
+                if (!endsWith(rule.resolved)) {
                     continue;
                 }
                 switch (rule.kind) {
@@ -253,13 +266,14 @@ final class EventCollector {
                 meta[PathRules.META_LEVEL], meta[PathRules.META_MESSAGE], codes(), texts(), retryAfterMs());
     }
 
-    private boolean endsWith(String[] suffix) {
+    /** Whether the current path ends with {@code suffix}; segments are unique per name, so {@code ==} compares. */
+    private boolean endsWith(PathRules.Segment[] suffix) {
         int k = suffix.length;
         if (k > depth) {
             return false;
         }
         for (int i = 0; i < k; i++) {
-            if (!suffix[k - 1 - i].equals(segs[depth - 1 - i])) {
+            if (suffix[k - 1 - i] != segments[depth - 1 - i]) {
                 return false;
             }
         }

@@ -28,8 +28,10 @@ final class LogfmtReader {
         if (firstKeyEnd == 0 || firstKeyEnd >= n || line.charAt(firstKeyEnd) != '=') {
             return null;
         }
-        String[] keys = new String[8];
-        String[] values = new String[8];
+        // Pairs go to the collector as they are read, and a value is cut out of the line only when its key means
+        // something: cutting every key and value first made LogfmtReader 5.3% of the benchmark for the ~8% of
+        // lines that are logfmt (JFR).
+        EventCollector c = new EventCollector(rules, config.maxFields());
         int count = 0;
         boolean bareWords = false;
         StringBuilder unescaped = null;
@@ -49,15 +51,21 @@ final class LogfmtReader {
                 }
                 continue;
             }
-            String key = line.substring(i, ke);
+            int pushed;
+            if (line.lastIndexOf('.', ke - 1) < i) {
+                PathRules.Segment seg = rules.segment(line, i, ke);
+                c.push(seg == null ? null : seg.name, seg);
+                pushed = 1;
+            } else {
+                pushed = c.pushKey(line.substring(i, ke)); // dotted: one level per segment, as in JSON
+            }
+            c.overFieldLimit();
+            boolean wanted = c.match();
             i = ke + 1;
-            String value;
+            String value = null;
             if (i < n && line.charAt(i) == '"') {
                 int j = i + 1;
                 int segStart = j;
-                if (unescaped != null) {
-                    unescaped.setLength(0);
-                }
                 boolean escaped = false;
                 while (j < n) {
                     char q = line.charAt(j);
@@ -65,16 +73,18 @@ final class LogfmtReader {
                         break;
                     }
                     if (q == '\\' && j + 1 < n) {
-                        if (unescaped == null) {
-                            unescaped = new StringBuilder();
+                        if (wanted) {
+                            if (unescaped == null) {
+                                unescaped = new StringBuilder();
+                            }
+                            if (!escaped) {
+                                unescaped.setLength(0);
+                                escaped = true;
+                            }
+                            unescaped.append(line, segStart, j);
+                            char e = line.charAt(j + 1);
+                            unescaped.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
                         }
-                        if (!escaped) {
-                            unescaped.setLength(0);
-                            escaped = true;
-                        }
-                        unescaped.append(line, segStart, j);
-                        char e = line.charAt(j + 1);
-                        unescaped.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
                         j += 2;
                         segStart = j;
                         continue;
@@ -82,11 +92,13 @@ final class LogfmtReader {
                     j++;
                 }
                 // an unterminated quote runs to the end of the line rather than failing the record
-                if (escaped) {
-                    unescaped.append(line, segStart, j);
-                    value = unescaped.toString();
-                } else {
-                    value = line.substring(i + 1, j);
+                if (wanted) {
+                    if (escaped) {
+                        unescaped.append(line, segStart, j);
+                        value = unescaped.toString();
+                    } else {
+                        value = line.substring(i + 1, j);
+                    }
                 }
                 i = j < n ? j + 1 : n;
             } else {
@@ -94,33 +106,24 @@ final class LogfmtReader {
                 while (j < n && !isSpace(line.charAt(j))) {
                     j++;
                 }
-                value = line.substring(i, j);
+                if (wanted) {
+                    value = line.substring(i, j);
+                }
                 i = j;
             }
-            if (count == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, count * 2);
-                values = java.util.Arrays.copyOf(values, count * 2);
-            }
-            keys[count] = key;
-            values[count] = value;
             count++;
             if (count > config.maxFields()) {
                 return new ParseResult.Unreadable(UnreadableReason.TOO_MANY_FIELDS,
                         "more than " + config.maxFields() + " logfmt fields at char " + i);
             }
+            if (wanted) {
+                // logfmt has no types: the collector treats integer-looking text as numeric
+                c.accept(value, EventCollector.STRING);
+            }
+            c.pop(pushed);
         }
         if (count < 2) {
             return null;
-        }
-        EventCollector c = new EventCollector(rules, config.maxFields());
-        for (int k = 0; k < count; k++) {
-            int pushed = c.pushKey(keys[k]);
-            c.overFieldLimit();
-            if (c.match()) {
-                // logfmt has no types: the collector treats integer-looking text as numeric
-                c.accept(values[k], EventCollector.STRING);
-            }
-            c.pop(pushed);
         }
         if (bareWords) {
             // words outside pairs would otherwise be invisible to the string fallback

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Exact paths (typed fields without {@code anyDepth}, message fields, the well-known metadata keys) live in a
  * trie keyed by path segment, so a reader walks it one segment per key and knows at each scalar, with no string
  * building, whether the path means anything. Suffix rules ({@code anyDepth} typed fields, retry hints) are
- * indexed by their last segment. Both are guarded by a bit set of the name lengths they contain, so most keys are
- * dismissed by one mask test without hashing.
+ * indexed by their last segment. Both hang off a {@link Segment} per name any rule uses, so a reader resolves each
+ * key once ({@link #segment}) and most keys, which no rule names, stop at that one probe.
  */
 final class PathRules {
 
@@ -53,7 +53,10 @@ final class PathRules {
 
     /** A trie node: what an exact path means, and its children by next segment. */
     static final class Node {
+        /** Only used while the rules are built; lookups go through {@link #childById}. */
         final Map<String, Node> children = new HashMap<>();
+        /** The child for each {@link Segment#id}, or null for a leaf. */
+        Node[] childById;
         /** The first non-anyDepth typed field (config order) at this path, or null. */
         TypedField code;
         int codeOrder = Integer.MAX_VALUE;
@@ -63,17 +66,39 @@ final class PathRules {
         int metaPriority;
         /** Whether anything at all is attached here, so a reader can skip a scalar with one test. */
         boolean hasRole;
-        /** Bit n set when some child name has length n (63 stands for 63 and longer): skips most lookups. */
-        long childLengths;
 
-        Node child(String segment) {
-            return (childLengths & lengthBit(segment)) == 0 ? null : children.get(segment);
+        /** The child for a segment {@link PathRules#segment resolved} once per key; null when none. */
+        Node child(Segment segment) {
+            Node[] byId = childById;
+            return segment == null || byId == null ? null : byId[segment.id];
+        }
+    }
+
+    /**
+     * A segment name some rule uses (a trie key or a segment of a suffix rule). A reader resolves each key
+     * to its Segment with one probe of {@link #segment} and then reaches the child node by array index and the
+     * suffix rules by a field: a HashMap.get per key in the trie plus a scan of the suffix names per scalar were
+     * ~19% of the JSON parse (JFR, EventParser on the JSON lines of the benchmark corpus).
+     */
+    static final class Segment {
+        final String name;
+        final int hash;
+        final int id;
+        /** The suffix rules whose last segment this is, or null (the common case). */
+        SuffixRule[] suffixRules;
+
+        Segment(String name, int id) {
+            this.name = name;
+            this.hash = name.hashCode();
+            this.id = id;
         }
     }
 
     /** A rule matched by the end of a path, e.g. {@code error.code} anywhere. */
     static final class SuffixRule {
         final String[] segments;
+        /** {@link #segments} resolved, filled in once the segment table is built: compared by identity. */
+        Segment[] resolved;
         final int kind;
         final TypedField spec;
         final int order;
@@ -87,11 +112,13 @@ final class PathRules {
     }
 
     final Node root = new Node();
-    /** Last segments of the suffix rules and, at the same index, the rules ending in each; a handful at most. */
-    private final String[] suffixLast;
-    private final SuffixRule[][] suffixByLast;
-    /** As {@link Node#childLengths}, for the last segments of suffix rules. */
-    private final long suffixLengths;
+    /**
+     * Open-addressing table of every {@link Segment}, probed by {@link String#hashCode} (cached in the String)
+     * and compared by identity first: the names are interned, and so are the field names Jackson hands out
+     * (its symbol table interns them by default), so a hit usually costs one reference compare.
+     */
+    private final Segment[] segmentTable;
+    private final int segmentMask;
     private final ConcurrentHashMap<String, String[]> splitCache = new ConcurrentHashMap<>();
 
     PathRules(ParseConfig config) {
@@ -125,42 +152,104 @@ final class PathRules {
                         .add(new SuffixRule(tail, SUFFIX_MESSAGE, null, Integer.MAX_VALUE));
             }
         }
-        this.suffixLast = new String[suffixes.size()];
-        this.suffixByLast = new SuffixRule[suffixes.size()][];
-        long lengths = 0;
-        int k = 0;
-        for (Map.Entry<String, List<SuffixRule>> e : suffixes.entrySet()) {
-            suffixLast[k] = e.getKey();
-            suffixByLast[k++] = e.getValue().toArray(new SuffixRule[0]);
-            lengths |= lengthBit(e.getKey());
-        }
-        this.suffixLengths = lengths;
-
         addMeta(TIMESTAMP_PATHS, META_TIMESTAMP);
         addMeta(SERVICE_PATHS, META_SERVICE);
         addMeta(HOST_PATHS, META_HOST);
         addMeta(LEVEL_PATHS, META_LEVEL);
         addMeta(MESSAGE_PATHS, META_MESSAGE);
-        markRoles(root);
+
+        Map<String, Segment> byName = new HashMap<>();
+        collectSegments(root, byName);
+        for (Map.Entry<String, List<SuffixRule>> e : suffixes.entrySet()) {
+            segmentFor(e.getKey(), byName).suffixRules = e.getValue().toArray(new SuffixRule[0]);
+            for (SuffixRule rule : e.getValue()) {
+                // every segment of a suffix rule gets a Segment, so a reader matches the rule by identity
+                rule.resolved = new Segment[rule.segments.length];
+                for (int i = 0; i < rule.segments.length; i++) {
+                    rule.resolved[i] = segmentFor(rule.segments[i], byName);
+                }
+            }
+        }
+        int capacity = Integer.highestOneBit(Math.max(4, byName.size() * 4)) << 1; // load <= 1/4: short misses
+        segmentTable = new Segment[capacity];
+        segmentMask = capacity - 1;
+        for (Segment seg : byName.values()) {
+            int slot = spread(seg.hash) & segmentMask;
+            while (segmentTable[slot] != null) {
+                slot = (slot + 1) & segmentMask;
+            }
+            segmentTable[slot] = seg;
+        }
+        compile(root, byName.size(), byName);
     }
 
-    /** The suffix rules whose last segment is {@code lastSegment}, or null (the common case). */
-    SuffixRule[] suffixRules(String lastSegment) {
-        if ((suffixLengths & lengthBit(lastSegment)) == 0) {
-            return null;
-        }
-        // A linear scan beats hashing for the four or so entries there are.
-        String[] last = suffixLast;
-        for (int i = 0; i < last.length; i++) {
-            if (last[i].equals(lastSegment)) {
-                return suffixByLast[i];
+    /** The segment named {@code name}, or null when no rule uses that name (most keys). */
+    Segment segment(String name) {
+        int h = name.hashCode();
+        Segment[] table = segmentTable;
+        int slot = spread(h) & segmentMask;
+        Segment seg;
+        while ((seg = table[slot]) != null) {
+            if (seg.name == name || (seg.hash == h && seg.name.equals(name))) {
+                return seg;
             }
+            slot = (slot + 1) & segmentMask;
         }
         return null;
     }
 
-    static long lengthBit(String s) {
-        return 1L << Math.min(s.length(), 63);
+    /**
+     * As {@link #segment(String)}, for the key {@code text[from, to)}: logfmt keys are resolved without cutting a
+     * String for each (most name nothing; hashing fresh substrings was ~9% of the logfmt/text parse, JFR).
+     */
+    Segment segment(String text, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        int length = to - from;
+        Segment[] table = segmentTable;
+        int slot = spread(h) & segmentMask;
+        Segment seg;
+        while ((seg = table[slot]) != null) {
+            if (seg.hash == h && seg.name.length() == length && text.regionMatches(from, seg.name, 0, length)) {
+                return seg;
+            }
+            slot = (slot + 1) & segmentMask;
+        }
+        return null;
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    private static Segment segmentFor(String name, Map<String, Segment> byName) {
+        Segment seg = byName.get(name);
+        if (seg == null) {
+            seg = new Segment(name.intern(), byName.size());
+            byName.put(name, seg);
+        }
+        return seg;
+    }
+
+    private static void collectSegments(Node n, Map<String, Segment> byName) {
+        for (Map.Entry<String, Node> c : n.children.entrySet()) {
+            segmentFor(c.getKey(), byName);
+            collectSegments(c.getValue(), byName);
+        }
+    }
+
+    /** Sets {@link Node#hasRole} and {@link Node#childById} once every segment has its id. */
+    private static void compile(Node n, int segments, Map<String, Segment> byName) {
+        n.hasRole = n.code != null || n.message || n.meta != META_NONE;
+        if (!n.children.isEmpty()) {
+            n.childById = new Node[segments];
+            for (Map.Entry<String, Node> c : n.children.entrySet()) {
+                n.childById[byName.get(c.getKey()).id] = c.getValue();
+                compile(c.getValue(), segments, byName);
+            }
+        }
     }
 
     /** A dotted key's segments; cached because the same few dotted keys recur on every line. */
@@ -231,13 +320,5 @@ final class PathRules {
         out[0] = first;
         System.arraycopy(segs, 0, out, 1, segs.length);
         return out;
-    }
-
-    private static void markRoles(Node n) {
-        n.hasRole = n.code != null || n.message || n.meta != META_NONE;
-        for (Map.Entry<String, Node> c : n.children.entrySet()) {
-            n.childLengths |= lengthBit(c.getKey());
-            markRoles(c.getValue());
-        }
     }
 }
