@@ -6,10 +6,15 @@ E2E_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
+# ROOT: the prefix that runs a command as root (nothing when root already, else sudo). An array of
+# words, not a function, so that `timeout` can run it: timeout executes programs, not shell functions.
+ROOT=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then ROOT=(sudo); fi
+
 # as_root CMD...: run as root (directly, or through sudo when available).
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
-    die "need root (or sudo) to run: $*"; fi
+  if [ "$(id -u)" -ne 0 ] && [ ${#ROOT[@]} -eq 0 ]; then die "need root (or sudo) to run: $*"; fi
+  ${ROOT[@]+"${ROOT[@]}"} "$@"
 }
 
 # ensure_debian_package BINARY PACKAGE: install PACKAGE with apt-get when BINARY is missing.
@@ -28,9 +33,9 @@ ensure_debian_package() {
   {
     export DEBIAN_FRONTEND=noninteractive
     if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-      timeout 300 as_root apt-get update -qq
+      timeout 300 ${ROOT[@]+"${ROOT[@]}"} apt-get update -qq
     fi
-    timeout 600 as_root apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+    timeout 600 ${ROOT[@]+"${ROOT[@]}"} apt-get install -y -qq --no-install-recommends "$package" >/dev/null
   } || rc=$?
   if [ "$created_policy" = 1 ]; then as_root rm -f "$policy"; fi
   [ "$rc" -eq 0 ] || die "could not install $package"
