@@ -160,23 +160,7 @@ public interface ConfigType<T> {
 
             @Override
             public List<T> parse(JsonNode node) {
-                if (node == null || node.isNull()) {
-                    return List.of();
-                }
-                if (!node.isArray()) {
-                    throw new IllegalArgumentException("expected a " + name + ", got " + describe(node));
-                }
-                List<T> out = new ArrayList<>(node.size());
-                int i = 0;
-                for (JsonNode item : node) {
-                    try {
-                        out.add(element.parse(item));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("[" + i + "]: " + e.getMessage());
-                    }
-                    i++;
-                }
-                return List.copyOf(out);
+                return parseList(name, node, element::parse);
             }
 
             @Override
@@ -194,6 +178,27 @@ public interface ConfigType<T> {
                 return array;
             }
         };
+    }
+
+    /** A YAML sequence (absent or null: empty), each item parsed by {@code element}; errors name the item's index. */
+    private static <T> List<T> parseList(String name, JsonNode node, Function<JsonNode, T> element) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException("expected a " + name + ", got " + describe(node));
+        }
+        List<T> out = new ArrayList<>(node.size());
+        int i = 0;
+        for (JsonNode item : node) {
+            try {
+                out.add(element.apply(item));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[" + i + "]: " + e.getMessage());
+            }
+            i++;
+        }
+        return List.copyOf(out);
     }
 
     private static JsonNode inline(String text) {
@@ -251,23 +256,7 @@ public interface ConfigType<T> {
 
         @Override
         public List<T> parse(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return List.of();
-            }
-            if (!node.isArray()) {
-                throw new IllegalArgumentException("expected a " + name + ", got " + describe(node));
-            }
-            List<T> out = new ArrayList<>();
-            int i = 0;
-            for (JsonNode item : node) {
-                try {
-                    out.add(element.apply(item));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("[" + i + "]: " + e.getMessage());
-                }
-                i++;
-            }
-            return List.copyOf(out);
+            return parseList(name, node, element);
         }
 
         @Override
