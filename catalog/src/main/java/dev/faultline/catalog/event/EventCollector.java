@@ -21,6 +21,10 @@ final class EventCollector {
 
     private final PathRules rules;
     private final int maxFields;
+    /** The record's bytes, for keys pushed by position ({@link #pushRaw}); null for readers that push Strings. */
+    private final byte[] source;
+    /** For each entry of {@link #segs} that is null: the key's ASCII bytes in {@link #source}, as (from, to). */
+    private int[] spans = new int[16];
 
     private String[] segs = new String[8];
     /** The {@link PathRules.Segment} of each entry of {@link #segs}, or null when no rule names it. */
@@ -46,8 +50,13 @@ final class EventCollector {
     private boolean sawEcsLevel;
 
     EventCollector(PathRules rules, int maxFields) {
+        this(rules, maxFields, null);
+    }
+
+    EventCollector(PathRules rules, int maxFields, byte[] source) {
         this.rules = rules;
         this.maxFields = maxFields;
+        this.source = source;
         nodes[0] = rules.root;
     }
 
@@ -83,6 +92,20 @@ final class EventCollector {
         segments[depth] = resolved;
         depth++;
         nodes[depth] = parent == null ? null : parent.child(resolved);
+    }
+
+    /**
+     * Enters the ASCII key {@code source[from, to)} (one segment, no dot), resolved by the reader. Its String is cut
+     * only if {@link #path()} needs it: most keys name nothing and are never read as text.
+     */
+    void pushRaw(int from, int to, PathRules.Segment resolved) {
+        push(resolved == null ? null : resolved.name, resolved);
+        int k = 2 * (depth - 1);
+        if (k + 1 >= spans.length) {
+            spans = Arrays.copyOf(spans, spans.length * 2);
+        }
+        spans[k] = from;
+        spans[k + 1] = to;
     }
 
     void pop(int count) {
@@ -285,17 +308,17 @@ final class EventCollector {
         // Small depths are the common case; javac's indified concat builds them with one exact-size allocation.
         switch (depth) {
             case 1:
-                return segs[0];
+                return seg(0);
             case 2:
-                return segs[0] + '.' + segs[1];
+                return seg(0) + '.' + seg(1);
             case 3:
-                return segs[0] + '.' + segs[1] + '.' + segs[2];
+                return seg(0) + '.' + seg(1) + '.' + seg(2);
             default:
                 break;
         }
         int len = depth - 1;
         for (int i = 0; i < depth; i++) {
-            len += segs[i].length();
+            len += seg(i).length();
         }
         StringBuilder sb = new StringBuilder(len);
         for (int i = 0; i < depth; i++) {
@@ -305,6 +328,17 @@ final class EventCollector {
             sb.append(segs[i]);
         }
         return sb.toString();
+    }
+
+    /** Segment {@code i} of the path as text, cut from the record the first time a key pushed by position is read. */
+    private String seg(int i) {
+        String s = segs[i];
+        if (s == null) {
+            int from = spans[2 * i];
+            s = new String(source, from, spans[2 * i + 1] - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+            segs[i] = s;
+        }
+        return s;
     }
 
     /** {@code -?[0-9]+}: what counts as a numeric code written as a string ({@code "-32601"}). */

@@ -30,8 +30,8 @@ public final class EventParser {
 
     public EventParser(ParseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        // Jackson enforces depth and string/name length as it reads, so a 10,000-deep record fails at depth
-        // maxDepth + 1 without recursion or buffering.
+        // OTLP batches are read with Jackson, which enforces depth and string/name length as it reads, so a
+        // 10,000-deep record fails at depth maxDepth + 1 without recursion or buffering.
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(config.maxDepth())
                 .maxStringLength(config.maxStringChars())
@@ -39,7 +39,7 @@ public final class EventParser {
                 .build();
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
         PathRules rules = new PathRules(config);
-        this.json = new JsonEventReader(factory, rules, config, new OtlpReader(factory, rules, config));
+        this.json = new JsonEventReader(rules, config, new OtlpReader(factory, rules, config));
         this.logfmt = new LogfmtReader(rules, config);
         this.text = new TextReader();
     }
@@ -92,12 +92,6 @@ public final class EventParser {
             return NO_EVENTS;
         }
         if (record[start] == '{') {
-            // Jackson sniffs UTF-16/32 from NUL bytes after the first; a NUL there is never valid JSON anyway,
-            // and letting it sniff would read these bytes as another encoding.
-            if (start + 1 < end && record[start + 1] == 0) {
-                return new ParseResult.Unreadable(UnreadableReason.MALFORMED_JSON,
-                        "malformed JSON at byte " + (start + 1 - offset));
-            }
             return json.read(record, start, end, offset);
         }
         int stop = end;

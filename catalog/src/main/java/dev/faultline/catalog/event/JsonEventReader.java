@@ -1,27 +1,57 @@
 package dev.faultline.catalog.event;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonTokenId;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
-import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The hot path: one JSON object (plain or ECS) read with Jackson's streaming parser in a single pass, no tree.
- * Only values whose path means something ({@link EventCollector#match()}) are ever turned into strings.
+ * The hot path: one JSON object (plain or ECS) read straight from the record's bytes in a single pass, no tree and
+ * no parser object. Only values whose path means something ({@link EventCollector#match()}) are ever turned into
+ * strings, and keys are resolved to their {@link PathRules.Segment} from the bytes, so a key no rule names costs
+ * no String at all.
+ *
+ * <p>Why not Jackson here: on the benchmark corpus, creating a Jackson parser per record plus its bare token loop
+ * (no values decoded) cost ~580 ns per JSON line, more than half of the whole 1 µs budget per line that
+ * issue 2's target allows for parse + match (BENCHMARKS.md). Jackson still reads OTLP batches and everything
+ * else in the project; the test {@code JsonReaderAgreementTest} holds this reader to Jackson's verdict on random
+ * and mutated records.
+ *
+ * <p>The grammar is RFC 8259's, as strict as Jackson's defaults: no comments, single quotes, unquoted names,
+ * leading zeros, {@code NaN}, trailing commas or raw control characters in strings; every escape is validated
+ * even in values nobody reads; nothing but whitespace may follow the object. The record is valid UTF-8 already
+ * ({@link Utf8}). Nesting is iterative and bounded by {@link ParseConfig#maxDepth()}; string and name lengths by
+ * {@link ParseConfig#maxStringChars()}.
  */
 final class JsonEventReader {
 
-    private final JsonFactory factory;
+    /** Jackson's default bound on a number's length, kept so the verdicts stay the same. */
+    static final int MAX_NUMBER_CHARS = 1000;
+
+    private static final byte[] RESOURCE_LOGS = "resourceLogs".getBytes(StandardCharsets.US_ASCII);
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * A mask with the high bit set in the lowest byte of {@code word} (little-endian) that is '"', '\\' or below
+     * 0x20, and maybe in higher bytes after it (borrows); zero when there is none. Bytes of 0x80 and above (UTF-8)
+     * never match.
+     */
+    static long special(long word) {
+        long quote = word ^ 0x2222222222222222L;
+        long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (word - 0x2020202020202020L) & ~word)
+                & HIGH_BITS;
+    }
+
     private final PathRules rules;
     private final ParseConfig config;
     private final OtlpReader otlp;
 
-    JsonEventReader(JsonFactory factory, PathRules rules, ParseConfig config, OtlpReader otlp) {
-        this.factory = factory;
+    JsonEventReader(PathRules rules, ParseConfig config, OtlpReader otlp) {
         this.rules = rules;
         this.config = config;
         this.otlp = otlp;
@@ -32,194 +62,580 @@ final class JsonEventReader {
      * @param base  the record's own offset, so positions in diagnostics are relative to the record
      */
     ParseResult read(byte[] bytes, int start, int end, int base) {
-        EventCollector c = new EventCollector(rules, config.maxFields());
-        // Strings can only exceed the limit in a record longer than it (a UTF-8 byte yields at most one char),
-        // so the common small record never pays for decoding values it does not need.
-        boolean checkStrings = end - start > config.maxStringChars();
-        int[] pushed = new int[16];
-        int open = 0;
-        int pending = 0;
-        boolean ecsMarker = false;
-        JsonParser p = null;
+        Cursor in = new Cursor(bytes, end, base, config.maxStringChars());
         try {
-            p = factory.createParser(bytes, start, end - start);
-            p.nextToken(); // the root '{', guaranteed by detection
-            pushed[open++] = 0;
-            while (open > 0) {
-                if (p.nextToken() == null) {
-                    return unreadable(UnreadableReason.MALFORMED_JSON, "truncated JSON", p, start - base);
-                }
-                switch (p.currentTokenId()) {
-                    case JsonTokenId.ID_FIELD_NAME: {
-                        String name = p.currentName();
-                        if (open == 1) {
-                            if ("resourceLogs".equals(name)) {
-                                p.close();
-                                return otlp.read(bytes, start, end, base);
-                            }
-                            ecsMarker |= name.startsWith("ecs") && (name.length() == 3 || name.charAt(3) == '.');
-                        }
-                        pending = c.pushKey(name);
+            return readObject(in, start);
+        } catch (Bad bad) {
+            return new ParseResult.Unreadable(bad.reason, bad.getMessage());
+        }
+    }
+
+    private ParseResult readObject(Cursor in, int start) {
+        final byte[] b = in.bytes;
+        final int end = in.end;
+        final int maxDepth = config.maxDepth();
+        EventCollector c = new EventCollector(rules, config.maxFields(), b);
+        // Per open container: the number of path segments its key pushed (popped when it closes) << 1 | isArray.
+        int[] frames = new int[16];
+        int depth = 1;
+        frames[0] = 0;
+        int pending = 0; // segments pushed by the key whose value comes next
+        boolean ecsMarker = false;
+        int i = start + 1;
+        int state = OBJECT_FIRST;
+        while (true) {
+            switch (state) {
+                case OBJECT_FIRST:
+                    i = in.skipWhitespace(i);
+                    if (b[i] == '}') {
+                        i++;
+                        state = CLOSE;
                         break;
                     }
-                    case JsonTokenId.ID_START_OBJECT:
-                    case JsonTokenId.ID_START_ARRAY:
-                        if (open == pushed.length) {
-                            pushed = java.util.Arrays.copyOf(pushed, open * 2);
+                    state = NAME;
+                    break;
+                case NAME: {
+                    if (b[i] != '"') {
+                        throw in.malformed(i);
+                    }
+                    int from = i + 1;
+                    int to = in.skipString(from, true);
+                    if (depth == 1) {
+                        if (in.equalsAscii(from, to, RESOURCE_LOGS)) {
+                            return otlp.read(b, start, end, in.base);
+                        }
+                        ecsMarker |= isEcsKey(in, from, to);
+                    }
+                    pending = pushKey(c, in, from, to);
+                    i = in.skipWhitespace(to + 1);
+                    if (b[i] != ':') {
+                        throw in.malformed(i);
+                    }
+                    i++;
+                    state = VALUE;
+                    break;
+                }
+                case ARRAY_FIRST:
+                    i = in.skipWhitespace(i);
+                    if (b[i] == ']') {
+                        i++;
+                        state = CLOSE;
+                        break;
+                    }
+                    state = VALUE;
+                    break;
+                case VALUE: {
+                    i = in.skipWhitespace(i);
+                    byte x = b[i];
+                    if (x == '"') {
+                        // counted before the body is read, as Jackson does (it reads a string value lazily)
+                        if (c.overFieldLimit()) {
+                            throw tooManyFields(in, i);
+                        }
+                        int from = i + 1;
+                        int to = in.skipString(from, false);
+                        in.checkLength(from, to, false);
+                        if (c.match()) {
+                            c.accept(in.decode(from, to), EventCollector.STRING);
+                        }
+                        i = to + 1;
+                        c.pop(pending);
+                        pending = 0;
+                        state = AFTER_VALUE;
+                    } else if (x == '{' || x == '[') {
+                        if (depth == maxDepth) {
+                            throw new Bad(UnreadableReason.TOO_DEEP,
+                                    "JSON nested deeper than " + maxDepth + " at byte " + (i - in.base));
+                        }
+                        if (depth == frames.length) {
+                            frames = java.util.Arrays.copyOf(frames, depth * 2);
                         }
                         // array elements keep the array's path: pending is 0 inside arrays
-                        pushed[open++] = pending;
+                        frames[depth++] = pending << 1 | (x == '[' ? 1 : 0);
                         pending = 0;
-                        break;
-                    case JsonTokenId.ID_END_OBJECT:
-                    case JsonTokenId.ID_END_ARRAY:
-                        c.pop(pushed[--open]);
-                        break;
-                    case JsonTokenId.ID_STRING:
+                        i++;
+                        state = x == '{' ? OBJECT_FIRST : ARRAY_FIRST;
+                    } else {
+                        int type;
+                        int to;
+                        if (x == 't') {
+                            to = in.literal(i, TRUE);
+                            type = EventCollector.BOOL;
+                        } else if (x == 'f') {
+                            to = in.literal(i, FALSE);
+                            type = EventCollector.BOOL;
+                        } else if (x == 'n') {
+                            to = in.literal(i, NULL);
+                            type = EventCollector.NULL;
+                        } else if (x == '-' || (x >= '0' && x <= '9')) {
+                            to = in.number(i);
+                            type = in.lastNumberIsInteger ? EventCollector.INT : EventCollector.FLOAT;
+                        } else {
+                            throw in.malformed(i);
+                        }
                         if (c.overFieldLimit()) {
-                            return tooManyFields(p, start - base);
+                            throw tooManyFields(in, i);
                         }
-                        if (checkStrings && p.getTextLength() > config.maxStringChars()) {
-                            return stringTooLong(p, start - base);
+                        if (type != EventCollector.NULL && c.match()) {
+                            String text;
+                            if (type == EventCollector.BOOL) {
+                                text = x == 't' ? "true" : "false";
+                            } else if (to - i > in.maxStringChars) {
+                                // a number whose text is kept is a string as far as the limit goes (as in Jackson)
+                                throw new Bad(UnreadableReason.STRING_TOO_LONG, "JSON string longer than "
+                                        + in.maxStringChars + " chars at byte " + (i - in.base));
+                            } else {
+                                text = in.ascii(i, to);
+                            }
+                            c.accept(text, type);
                         }
-                        if (c.match()) {
-                            c.accept(p.getText(), EventCollector.STRING);
-                        }
+                        i = to;
                         c.pop(pending);
                         pending = 0;
+                        state = AFTER_VALUE;
+                    }
+                    break;
+                }
+                case AFTER_VALUE: {
+                    i = in.skipWhitespace(i);
+                    byte x = b[i];
+                    boolean array = (frames[depth - 1] & 1) != 0;
+                    if (x == ',') {
+                        i++;
+                        if (array) {
+                            state = VALUE;
+                        } else {
+                            i = in.skipWhitespace(i);
+                            state = NAME;
+                        }
+                    } else if (x == (array ? ']' : '}')) {
+                        i++;
+                        state = CLOSE;
+                    } else {
+                        throw in.malformed(i);
+                    }
+                    break;
+                }
+                default: // CLOSE: the container that just ended was frames[depth - 1]
+                    c.pop(frames[--depth] >>> 1);
+                    if (depth == 0) {
+                        i = in.skipWhitespaceOrEnd(i);
+                        if (i != end) {
+                            throw new Bad(UnreadableReason.MALFORMED_JSON,
+                                    "trailing data after the JSON object at byte " + (i - in.base));
+                        }
+                        LogFormat format = ecsMarker || c.looksEcs() ? LogFormat.ECS : LogFormat.JSON;
+                        return new ParseResult.Events(List.of(c.build(format)));
+                    }
+                    state = AFTER_VALUE;
+                    break;
+            }
+        }
+    }
+
+    private static final int OBJECT_FIRST = 0;
+    private static final int NAME = 1;
+    private static final int ARRAY_FIRST = 2;
+    private static final int VALUE = 3;
+    private static final int AFTER_VALUE = 4;
+    private static final int CLOSE = 5;
+
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+    /** Enters the key {@code bytes[from, to)}; a dotted key enters one level per segment. @return segments pushed */
+    private int pushKey(EventCollector c, Cursor in, int from, int to) {
+        if (in.lastStringEscaped || in.lastStringNonAscii) {
+            // rare: the key's text differs from its bytes, or it cannot name an (ASCII) rule segment
+            return c.pushKey(in.decode(from, to));
+        }
+        byte[] b = in.bytes;
+        int dot = from;
+        while (dot < to && b[dot] != '.') {
+            dot++;
+        }
+        if (dot == to) {
+            c.pushRaw(from, to, rules.segment(b, from, to));
+            return 1;
+        }
+        // Split on every dot, keeping empty segments, as PathRules.splitPath does.
+        int count = 0;
+        int partFrom = from;
+        for (int k = from; k <= to; k++) {
+            if (k == to || b[k] == '.') {
+                c.pushRaw(partFrom, k, rules.segment(b, partFrom, k));
+                count++;
+                partFrom = k + 1;
+            }
+        }
+        return count;
+    }
+
+    /** A top-level {@code ecs} or {@code ecs.*} key marks an ECS document. */
+    private static boolean isEcsKey(Cursor in, int from, int to) {
+        if (in.lastStringEscaped) {
+            String name = in.decode(from, to);
+            return name.startsWith("ecs") && (name.length() == 3 || name.charAt(3) == '.');
+        }
+        byte[] b = in.bytes;
+        return to - from >= 3 && b[from] == 'e' && b[from + 1] == 'c' && b[from + 2] == 's'
+                && (to - from == 3 || b[from + 3] == '.');
+    }
+
+    private Bad tooManyFields(Cursor in, int at) {
+        return new Bad(UnreadableReason.TOO_MANY_FIELDS,
+                "more than " + config.maxFields() + " scalar fields at byte " + (at - in.base));
+    }
+
+    /** The record's bytes and the lexical helpers; one per record. */
+    private static final class Cursor {
+        final byte[] bytes;
+        final int end;
+        final int base;
+        final int maxStringChars;
+        /** Set by {@link #skipString}: the string holds a backslash escape. */
+        boolean lastStringEscaped;
+        /** Set by {@link #skipString}: the string holds a byte outside ASCII. */
+        boolean lastStringNonAscii;
+        /** Set by {@link #number}: no fraction and no exponent. */
+        boolean lastNumberIsInteger;
+
+        Cursor(byte[] bytes, int end, int base, int maxStringChars) {
+            this.bytes = bytes;
+            this.end = end;
+            this.base = base;
+            this.maxStringChars = maxStringChars;
+        }
+
+        /** @return the index of the next non-whitespace byte; the record must go on past it */
+        int skipWhitespace(int i) {
+            i = skipWhitespaceOrEnd(i);
+            if (i == end) {
+                throw truncated();
+            }
+            return i;
+        }
+
+        int skipWhitespaceOrEnd(int i) {
+            byte[] b = bytes;
+            while (i < end) {
+                byte x = b[i];
+                if (x != ' ' && x != '\n' && x != '\r' && x != '\t') {
+                    break;
+                }
+                i++;
+            }
+            return i;
+        }
+
+        /**
+         * Walks a string body from {@code i} (just past the opening quote), validating it.
+         *
+         * @return the index of the closing quote
+         */
+        int skipString(int i, boolean name) {
+            byte[] b = bytes;
+            boolean escaped = false;
+            long nonAscii = 0;
+            int from = i;
+            while (true) {
+                // Eight bytes at a time up to the next byte that needs a look: '"', '\\' or a control char. A
+                // byte-at-a-time loop costs ~1 ns per byte on the benchmark machine, and string bodies are most
+                // of a JSON log line's bytes.
+                while (i + 8 <= end) {
+                    long word = (long) LONGS.get(b, i);
+                    long stop = special(word);
+                    if (stop != 0) {
+                        int k = Long.numberOfTrailingZeros(stop) >>> 3;
+                        if (k > 0) {
+                            // only the bytes before the stop: UTF-8 after a closing quote is not this string's
+                            nonAscii |= word & (-1L >>> (64 - 8 * k));
+                        }
+                        i += k;
                         break;
-                    case JsonTokenId.ID_NUMBER_INT:
-                        if (!scalar(c, p, EventCollector.INT)) {
-                            return tooManyFields(p, start - base);
+                    }
+                    nonAscii |= word;
+                    i += 8;
+                }
+                if (i >= end) {
+                    throw truncated();
+                }
+                byte x = b[i];
+                if (x == '"') {
+                    break;
+                }
+                if (x == '\\') {
+                    escaped = true;
+                    i = escape(i, name);
+                    continue;
+                }
+                // 0x00-0x1F must be escaped; negative bytes (UTF-8 multi-byte) are not caught by this mask
+                if ((x & 0xE0) == 0) {
+                    throw malformed(i);
+                }
+                nonAscii |= x;
+                i++;
+            }
+            lastStringEscaped = escaped;
+            lastStringNonAscii = (nonAscii & HIGH_BITS) != 0;
+            if (name) {
+                checkLength(from, i, true);
+            }
+            return i;
+        }
+
+        /**
+         * Bounds the string body just walked by {@link ParseConfig#maxStringChars()}: a value in chars, a name (as
+         * Jackson counts it) in the UTF-8 bytes of its decoded text.
+         */
+        void checkLength(int from, int to, boolean name) {
+            // No escape or UTF-8 sequence is shorter in bytes than what it decodes to, in chars or in UTF-8 bytes,
+            // so only a body of more bytes than the limit can exceed it.
+            if (to - from > maxStringChars && (name ? nameBytes(from, to) : chars(from, to)) > maxStringChars) {
+                throw new Bad(UnreadableReason.STRING_TOO_LONG, (name ? "JSON field name longer than "
+                        : "JSON string longer than ") + maxStringChars + " chars at byte " + (from - base));
+            }
+        }
+
+        private int chars(int from, int to) {
+            return lastStringEscaped ? decode(from, to).length() : new String(bytes, from, to - from,
+                    StandardCharsets.UTF_8).length();
+        }
+
+        private int nameBytes(int from, int to) {
+            return lastStringEscaped ? decode(from, to).getBytes(StandardCharsets.UTF_8).length : to - from;
+        }
+
+        /**
+         * @param name whether the string is a field name: there, as in Jackson, an escaped surrogate must be one half
+         *             of an escaped pair (backslash-u D83D then backslash-u DE00); in values a lone one is kept as it is
+         * @return the index after the escape sequence starting at the backslash at {@code i}
+         */
+        private int escape(int i, boolean name) {
+            if (i + 1 >= end) {
+                throw truncated();
+            }
+            switch (bytes[i + 1]) {
+                case '"':
+                case '\\':
+                case '/':
+                case 'b':
+                case 'f':
+                case 'n':
+                case 'r':
+                case 't':
+                    return i + 2;
+                case 'u': {
+                    int unit = unicodeEscape(i);
+                    if (name && Character.isSurrogate((char) unit)) {
+                        if (Character.isLowSurrogate((char) unit)) {
+                            throw malformed(i);
                         }
-                        c.pop(pending);
-                        pending = 0;
+                        if (i + 7 >= end) {
+                            throw truncated();
+                        }
+                        if (bytes[i + 6] != '\\' || bytes[i + 7] != 'u'
+                                || !Character.isLowSurrogate((char) unicodeEscape(i + 6))) {
+                            throw malformed(i + 6);
+                        }
+                        return i + 12;
+                    }
+                    return i + 6;
+                }
+                default:
+                    throw malformed(i + 1);
+            }
+        }
+
+        /** The UTF-16 unit of the {@code \\uXXXX} escape at {@code i}, validated. */
+        private int unicodeEscape(int i) {
+            int unit = 0;
+            for (int k = i + 2; k < i + 6; k++) {
+                if (k >= end) {
+                    throw truncated();
+                }
+                int digit = hex(bytes[k]);
+                if (digit < 0) {
+                    throw malformed(k);
+                }
+                unit = unit << 4 | digit;
+            }
+            return unit;
+        }
+
+        /** The text of a string body already validated by {@link #skipString}, escapes decoded. */
+        String decode(int from, int to) {
+            if (!lastStringEscaped) {
+                return new String(bytes, from, to - from,
+                        lastStringNonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            }
+            StringBuilder sb = new StringBuilder(to - from);
+            int run = from;
+            int i = from;
+            while (i < to) {
+                if (bytes[i] != '\\') {
+                    i++;
+                    continue;
+                }
+                if (i > run) {
+                    sb.append(new String(bytes, run, i - run, StandardCharsets.UTF_8));
+                }
+                byte e = bytes[i + 1];
+                switch (e) {
+                    case 'b':
+                        sb.append('\b');
                         break;
-                    case JsonTokenId.ID_NUMBER_FLOAT:
-                        if (!scalar(c, p, EventCollector.FLOAT)) {
-                            return tooManyFields(p, start - base);
-                        }
-                        c.pop(pending);
-                        pending = 0;
+                    case 'f':
+                        sb.append('\f');
                         break;
-                    case JsonTokenId.ID_TRUE:
-                    case JsonTokenId.ID_FALSE:
-                        if (!scalar(c, p, EventCollector.BOOL)) {
-                            return tooManyFields(p, start - base);
-                        }
-                        c.pop(pending);
-                        pending = 0;
+                    case 'n':
+                        sb.append('\n');
                         break;
-                    default: // null, or embedded objects, which a byte parser never yields
-                        if (c.overFieldLimit()) {
-                            return tooManyFields(p, start - base);
-                        }
-                        c.pop(pending);
-                        pending = 0;
+                    case 'r':
+                        sb.append('\r');
+                        break;
+                    case 't':
+                        sb.append('\t');
+                        break;
+                    case 'u':
+                        sb.append((char) (hex(bytes[i + 2]) << 12 | hex(bytes[i + 3]) << 8 | hex(bytes[i + 4]) << 4
+                                | hex(bytes[i + 5])));
+                        i += 4;
+                        break;
+                    default: // '"', '\\', '/'
+                        sb.append((char) e);
                         break;
                 }
+                i += 2;
+                run = i;
             }
-            if (p.nextToken() != null) {
-                return unreadable(UnreadableReason.MALFORMED_JSON, "trailing data after the JSON object", p,
-                        start - base);
+            if (to > run) {
+                sb.append(new String(bytes, run, to - run, StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
-            return failure(e, p, start - base, config);
-        } finally {
-            if (p != null) {
-                try {
-                    p.close();
-                } catch (IOException ignored) {
-                    // a byte-array parser has nothing to release
+            return sb.toString();
+        }
+
+        private static int hex(byte x) {
+            if (x >= '0' && x <= '9') {
+                return x - '0';
+            }
+            if (x >= 'a' && x <= 'f') {
+                return x - 'a' + 10;
+            }
+            if (x >= 'A' && x <= 'F') {
+                return x - 'A' + 10;
+            }
+            return -1;
+        }
+
+        /** @return the index after the literal starting at {@code i} */
+        int literal(int i, byte[] word) {
+            for (int k = 0; k < word.length; k++) {
+                if (i + k >= end) {
+                    throw truncated();
+                }
+                if (bytes[i + k] != word[k]) {
+                    throw malformed(i + k);
                 }
             }
+            return i + word.length;
         }
-        LogFormat format = ecsMarker || c.looksEcs() ? LogFormat.ECS : LogFormat.JSON;
-        return new ParseResult.Events(List.of(c.build(format)));
-    }
 
-    /** @return false when this scalar is one too many */
-    private static boolean scalar(EventCollector c, JsonParser p, int type) throws IOException {
-        if (c.overFieldLimit()) {
-            return false;
+        /**
+         * Validates {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?} from {@code i}.
+         *
+         * @return the index after the number; what follows is checked by the caller's next state
+         */
+        int number(int i) {
+            byte[] b = bytes;
+            int from = i;
+            if (b[i] == '-') {
+                i++;
+            }
+            i = digits(i, true);
+            boolean integer = true;
+            if (i < end && b[i] == '.') {
+                i = digits(i + 1, false);
+                integer = false;
+            }
+            if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+                i++;
+                if (i < end && (b[i] == '+' || b[i] == '-')) {
+                    i++;
+                }
+                i = digits(i, false);
+                integer = false;
+            }
+            if (i - from > MAX_NUMBER_CHARS) {
+                throw new Bad(UnreadableReason.STRING_TOO_LONG, "JSON number too long at byte " + (from - base));
+            }
+            lastNumberIsInteger = integer;
+            return i;
         }
-        if (c.match()) {
-            c.accept(p.getText(), type);
+
+        /** One or more digits from {@code i}; an integer part that starts with 0 is just that 0. */
+        private int digits(int i, boolean integerPart) {
+            byte[] b = bytes;
+            if (i >= end) {
+                throw truncated();
+            }
+            byte x = b[i];
+            if (x < '0' || x > '9') {
+                throw malformed(i);
+            }
+            i++;
+            if (integerPart && x == '0') {
+                return i; // "01" then fails on the '1' where a separator is expected, as Jackson does
+            }
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            return i;
         }
-        return true;
-    }
 
-    private ParseResult tooManyFields(JsonParser p, int shift) {
-        return unreadable(UnreadableReason.TOO_MANY_FIELDS,
-                "more than " + config.maxFields() + " scalar fields", p, shift);
-    }
+        /** The ASCII text {@code bytes[from, to)} (a number). */
+        String ascii(int from, int to) {
+            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+        }
 
-    private ParseResult stringTooLong(JsonParser p, int shift) {
-        return unreadable(UnreadableReason.STRING_TOO_LONG,
-                "JSON string longer than " + config.maxStringChars() + " chars", p, shift);
-    }
+        /** Whether the string body {@code bytes[from, to)} just walked reads as the ASCII {@code word}. */
+        boolean equalsAscii(int from, int to, byte[] word) {
+            if (lastStringEscaped) {
+                return decode(from, to).equals(new String(word, StandardCharsets.US_ASCII));
+            }
+            if (to - from != word.length) {
+                return false;
+            }
+            for (int k = 0; k < word.length; k++) {
+                if (bytes[from + k] != word[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
 
-    private static ParseResult unreadable(UnreadableReason reason, String what, JsonParser p, int shift) {
-        return new ParseResult.Unreadable(reason, what + at(p == null ? null : p.currentLocation(), shift));
+        Bad malformed(int at) {
+            return new Bad(UnreadableReason.MALFORMED_JSON, "malformed JSON at byte " + (at - base));
+        }
+
+        Bad truncated() {
+            return new Bad(UnreadableReason.MALFORMED_JSON, "truncated JSON at byte " + (end - base));
+        }
     }
 
     /**
-     * Maps a Jackson failure to a reason. Jackson's messages quote the offending input, so only its location is
-     * kept: a diagnostic must never carry raw record content.
+     * Unreadable input, thrown out of the nested lexing and caught once per record. No stack trace: bad records
+     * are expected (poison pills), and the diagnostic carries everything.
      */
-    static ParseResult failure(IOException e, JsonParser p, int shift, ParseConfig config) {
-        StreamConstraintsException limit = constraint(e);
-        JsonLocation where = e instanceof com.fasterxml.jackson.core.JsonProcessingException
-                ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getLocation()
-                : null;
-        if (where == null && p != null) {
-            where = p.currentLocation();
-        }
-        if (limit != null) {
-            String msg = String.valueOf(limit.getOriginalMessage());
-            if (msg.startsWith("Document nesting depth")) {
-                return new ParseResult.Unreadable(UnreadableReason.TOO_DEEP,
-                        "JSON nested deeper than " + config.maxDepth() + at(where, shift));
-            }
-            if (msg.startsWith("String value length")) {
-                return new ParseResult.Unreadable(UnreadableReason.STRING_TOO_LONG,
-                        "JSON string longer than " + config.maxStringChars() + " chars" + at(where, shift));
-            }
-            if (msg.startsWith("Name length")) {
-                return new ParseResult.Unreadable(UnreadableReason.STRING_TOO_LONG,
-                        "JSON field name longer than " + config.maxStringChars() + " chars" + at(where, shift));
-            }
-            if (msg.startsWith("Number value length")) {
-                return new ParseResult.Unreadable(UnreadableReason.STRING_TOO_LONG,
-                        "JSON number too long" + at(where, shift));
-            }
-            return new ParseResult.Unreadable(UnreadableReason.MALFORMED_JSON,
-                    "JSON exceeds a parser limit" + at(where, shift));
-        }
-        if (e instanceof JsonEOFException) {
-            return new ParseResult.Unreadable(UnreadableReason.MALFORMED_JSON, "truncated JSON" + at(where, shift));
-        }
-        return new ParseResult.Unreadable(UnreadableReason.MALFORMED_JSON, "malformed JSON" + at(where, shift));
-    }
+    private static final class Bad extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    /** Databind may wrap the streaming parser's limit exception; look through the causes. */
-    private static StreamConstraintsException constraint(Throwable e) {
-        for (int i = 0; e != null && i < 8; i++, e = e.getCause()) {
-            if (e instanceof StreamConstraintsException) {
-                return (StreamConstraintsException) e;
-            }
-        }
-        return null;
-    }
+        final transient UnreadableReason reason;
 
-    private static String at(JsonLocation where, int shift) {
-        if (where == null) {
-            return "";
+        Bad(UnreadableReason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
         }
-        long offset = where.getByteOffset();
-        if (offset < 0) {
-            offset = where.getCharOffset();
-        }
-        return offset < 0 ? "" : " at byte " + (offset + shift);
     }
 }

@@ -44,7 +44,7 @@ final class OtlpReader {
                                 + (p.currentLocation().getByteOffset() + start - base));
             }
         } catch (IOException e) {
-            return JsonEventReader.failure(e, p, start - base, config);
+            return JacksonErrors.failure(e, p, start - base, config);
         } finally {
             if (p != null) {
                 try {

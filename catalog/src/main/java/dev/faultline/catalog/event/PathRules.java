@@ -220,6 +220,38 @@ final class PathRules {
         return null;
     }
 
+    /**
+     * As {@link #segment(String)}, for the ASCII key {@code bytes[from, to)} of a JSON record: resolved from the
+     * bytes, so a key no rule names never becomes a String. For ASCII, a byte is its char, so the hash is
+     * {@link String#hashCode}'s.
+     */
+    Segment segment(byte[] bytes, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + bytes[i];
+        }
+        int length = to - from;
+        Segment[] table = segmentTable;
+        int slot = spread(h) & segmentMask;
+        Segment seg;
+        while ((seg = table[slot]) != null) {
+            if (seg.hash == h && seg.name.length() == length && sameChars(seg.name, bytes, from)) {
+                return seg;
+            }
+            slot = (slot + 1) & segmentMask;
+        }
+        return null;
+    }
+
+    private static boolean sameChars(String name, byte[] bytes, int from) {
+        for (int k = 0; k < name.length(); k++) {
+            if (name.charAt(k) != bytes[from + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int spread(int h) {
         return h ^ (h >>> 16);
     }
