@@ -72,10 +72,6 @@ public final class EventParser {
 
     private ParseResult parseBounded(byte[] record, int offset, int length) {
         int end = offset + length;
-        int bad = Utf8.firstInvalid(record, offset, length);
-        if (bad >= 0) {
-            return new ParseResult.Unreadable(UnreadableReason.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - offset));
-        }
         int start = offset;
         while (start < end) {
             byte b = record[start];
@@ -92,7 +88,12 @@ public final class EventParser {
             return NO_EVENTS;
         }
         if (record[start] == '{') {
+            // validates UTF-8 itself, in the same pass (whitespace and a BOM before it are valid)
             return json.read(record, start, end, offset);
+        }
+        ParseResult invalid = invalidUtf8(record, start, end, offset);
+        if (invalid != null) {
+            return invalid;
         }
         int stop = end;
         while (stop > start && isWhitespace(record[stop - 1])) {
@@ -101,6 +102,13 @@ public final class EventParser {
         String line = new String(record, start, stop - start, StandardCharsets.UTF_8);
         ParseResult result = logfmt.read(line);
         return result != null ? result : text.read(line);
+    }
+
+    /** An {@link UnreadableReason#INVALID_UTF8} result for {@code record[from, to)}, or null when it is valid. */
+    static ParseResult invalidUtf8(byte[] record, int from, int to, int base) {
+        int bad = Utf8.firstInvalid(record, from, to - from);
+        return bad < 0 ? null
+                : new ParseResult.Unreadable(UnreadableReason.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - base));
     }
 
     private static boolean isWhitespace(byte b) {

@@ -20,9 +20,9 @@ import java.util.List;
  *
  * <p>The grammar is RFC 8259's, as strict as Jackson's defaults: no comments, single quotes, unquoted names,
  * leading zeros, {@code NaN}, trailing commas or raw control characters in strings; every escape is validated
- * even in values nobody reads; nothing but whitespace may follow the object. The record is valid UTF-8 already
- * ({@link Utf8}). Nesting is iterative and bounded by {@link ParseConfig#maxDepth()}; string and name lengths by
- * {@link ParseConfig#maxStringChars()}.
+ * even in values nobody reads; nothing but whitespace may follow the object. UTF-8 is validated in the same pass
+ * ({@link Utf8}, on the string bodies that are not ASCII). Nesting is iterative and bounded by
+ * {@link ParseConfig#maxDepth()}; string and name lengths by {@link ParseConfig#maxStringChars()}.
  */
 final class JsonEventReader {
 
@@ -50,11 +50,30 @@ final class JsonEventReader {
     private final PathRules rules;
     private final ParseConfig config;
     private final OtlpReader otlp;
+    /**
+     * Per-thread working state, reset per record: a fresh collector, cursor and frame stack were ~45% of the
+     * bytes the JSON parse allocated, and allocating them cost more than the reset does.
+     */
+    private final ThreadLocal<Scratch> scratch;
 
     JsonEventReader(PathRules rules, ParseConfig config, OtlpReader otlp) {
         this.rules = rules;
         this.config = config;
         this.otlp = otlp;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(rules, config));
+    }
+
+    /** What one thread reuses from record to record. */
+    private static final class Scratch {
+        final EventCollector collector;
+        final Cursor cursor;
+        /** Per open container: segments its key pushed << 1 | isArray; grows with the record's depth. */
+        int[] frames = new int[16];
+
+        Scratch(PathRules rules, ParseConfig config) {
+            collector = new EventCollector(rules, config.maxFields(), null);
+            cursor = new Cursor(config.maxStringChars());
+        }
     }
 
     /**
@@ -62,21 +81,25 @@ final class JsonEventReader {
      * @param base  the record's own offset, so positions in diagnostics are relative to the record
      */
     ParseResult read(byte[] bytes, int start, int end, int base) {
-        Cursor in = new Cursor(bytes, end, base, config.maxStringChars());
+        Scratch work = scratch.get();
+        Cursor in = work.cursor.reset(bytes, end, base);
         try {
-            return readObject(in, start);
+            return readObject(work, in, start);
         } catch (Bad bad) {
-            return new ParseResult.Unreadable(bad.reason, bad.getMessage());
+            // Invalid UTF-8 anywhere in the record is reported first, whatever else is wrong with it, as when the
+            // whole record was validated before parsing. Only failures pay for the full check.
+            ParseResult invalid = EventParser.invalidUtf8(bytes, start, end, base);
+            return invalid != null ? invalid : new ParseResult.Unreadable(bad.reason, bad.getMessage());
         }
     }
 
-    private ParseResult readObject(Cursor in, int start) {
+    private ParseResult readObject(Scratch work, Cursor in, int start) {
         final byte[] b = in.bytes;
         final int end = in.end;
         final int maxDepth = config.maxDepth();
-        EventCollector c = new EventCollector(rules, config.maxFields(), b);
+        EventCollector c = work.collector.reset(b);
         // Per open container: the number of path segments its key pushed (popped when it closes) << 1 | isArray.
-        int[] frames = new int[16];
+        int[] frames = work.frames;
         int depth = 1;
         frames[0] = 0;
         int pending = 0; // segments pushed by the key whose value comes next
@@ -102,7 +125,8 @@ final class JsonEventReader {
                     int to = in.skipString(from, true);
                     if (depth == 1) {
                         if (in.equalsAscii(from, to, RESOURCE_LOGS)) {
-                            return otlp.read(b, start, end, in.base);
+                            ParseResult invalid = EventParser.invalidUtf8(b, start, end, in.base);
+                            return invalid != null ? invalid : otlp.read(b, start, end, in.base);
                         }
                         ecsMarker |= isEcsKey(in, from, to);
                     }
@@ -148,7 +172,8 @@ final class JsonEventReader {
                                     "JSON nested deeper than " + maxDepth + " at byte " + (i - in.base));
                         }
                         if (depth == frames.length) {
-                            frames = java.util.Arrays.copyOf(frames, depth * 2);
+                            frames = java.util.Arrays.copyOf(frames, depth * 2); // bounded by maxDepth
+                            work.frames = frames;
                         }
                         // array elements keep the array's path: pending is 0 inside arrays
                         frames[depth++] = pending << 1 | (x == '[' ? 1 : 0);
@@ -290,9 +315,9 @@ final class JsonEventReader {
 
     /** The record's bytes and the lexical helpers; one per record. */
     private static final class Cursor {
-        final byte[] bytes;
-        final int end;
-        final int base;
+        byte[] bytes;
+        int end;
+        int base;
         final int maxStringChars;
         /** Set by {@link #skipString}: the string holds a backslash escape. */
         boolean lastStringEscaped;
@@ -301,11 +326,15 @@ final class JsonEventReader {
         /** Set by {@link #number}: no fraction and no exponent. */
         boolean lastNumberIsInteger;
 
-        Cursor(byte[] bytes, int end, int base, int maxStringChars) {
+        Cursor(int maxStringChars) {
+            this.maxStringChars = maxStringChars;
+        }
+
+        Cursor reset(byte[] bytes, int end, int base) {
             this.bytes = bytes;
             this.end = end;
             this.base = base;
-            this.maxStringChars = maxStringChars;
+            return this;
         }
 
         /** @return the index of the next non-whitespace byte; the record must go on past it */
@@ -379,6 +408,15 @@ final class JsonEventReader {
             }
             lastStringEscaped = escaped;
             lastStringNonAscii = (nonAscii & HIGH_BITS) != 0;
+            // UTF-8 is checked here, per string body, and only for bodies that are not pure ASCII: outside strings a
+            // non-ASCII byte is malformed JSON anyway, so a record that parses is valid UTF-8 throughout. A '"'
+            // never occurs inside a multi-byte sequence, so a body is valid on its own when the record is.
+            if (lastStringNonAscii) {
+                int bad = Utf8.firstInvalid(b, from, i - from);
+                if (bad >= 0) {
+                    throw new Bad(UnreadableReason.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - base));
+                }
+            }
             if (name) {
                 checkLength(from, i, true);
             }

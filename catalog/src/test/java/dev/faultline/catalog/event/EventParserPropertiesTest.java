@@ -51,6 +51,32 @@ class EventParserPropertiesTest {
         assertThat(Utf8.firstInvalid(bytes, 0, bytes.length) < 0).isEqualTo(jdkValid);
     }
 
+    @Property(tries = 3000)
+    void shouldReportTheFirstInvalidUtf8ByteWhateverElseIsWrong(@ForAll("structuredNoise") String record,
+            @ForAll @IntRange(max = 400) int at, @ForAll("badBytes") byte bad) {
+        byte[] bytes = record.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0) {
+            bytes[Math.min(at, bytes.length - 1)] = bad;
+        }
+        int first = Utf8.firstInvalid(bytes, 0, bytes.length);
+
+        ParseResult result = PARSER.parse(bytes);
+
+        if (first >= 0) {
+            assertThat(result).isEqualTo(new ParseResult.Unreadable(UnreadableReason.INVALID_UTF8,
+                    "invalid UTF-8 at byte " + first));
+        } else if (result instanceof ParseResult.Unreadable u) {
+            assertThat(u.reason()).isNotEqualTo(UnreadableReason.INVALID_UTF8);
+        }
+    }
+
+    /** Bytes that are never valid where they land, or valid only as part of a sequence. */
+    @Provide
+    Arbitrary<Byte> badBytes() {
+        return Arbitraries.of((byte) 0x80, (byte) 0xBF, (byte) 0xC0, (byte) 0xC3, (byte) 0xE2, (byte) 0xED,
+                (byte) 0xF0, (byte) 0xF4, (byte) 0xF5, (byte) 0xFF, (byte) 'a');
+    }
+
     /** Records built from the tokens the readers branch on, so the noise reaches deep into each of them. */
     @Provide
     Arbitrary<String> structuredNoise() {

@@ -32,7 +32,7 @@ class JsonReaderAgreementTest {
             "retry_after_seconds", "response", "jsonrpc", "id", "body", "detail", "reason", "stack", "a..b", ".",
             "error.", "rpc.error_code", "resourceLogs", "ключ", "é", "x\"y", "tab\tkey", "");
 
-    @Property(tries = 10000)
+    @Property(tries = 5000)
     void shouldReadEveryGeneratedDocumentAsJacksonDoes(@ForAll long seed) {
         Random random = new Random(seed);
         byte[] record = document(random);
@@ -41,7 +41,7 @@ class JsonReaderAgreementTest {
         TIGHT.assertAgree(record);
     }
 
-    @Property(tries = 10000)
+    @Property(tries = 5000)
     void shouldRefuseMutatedDocumentsForJacksonsReason(@ForAll long seed) {
         Random random = new Random(seed);
         byte[] record = mutate(document(random), random);
@@ -50,7 +50,7 @@ class JsonReaderAgreementTest {
         TIGHT.assertAgree(record);
     }
 
-    @Property(tries = 10000)
+    @Property(tries = 5000)
     void shouldAgreeWithJacksonOnTokenSoup(@ForAll("soup") String soup) {
         byte[] record = ("{" + soup).getBytes(StandardCharsets.UTF_8);
 
