@@ -79,7 +79,11 @@ final class TokenTable {
         return size;
     }
 
-    /** The info for {@code text[from, to)}, or {@code null}. Allocation-free. */
+    /**
+     * The info for {@code text[from, to)}, or {@code null}. Allocation-free. The region is hashed only after the
+     * filters pass: most regions the scanner probes are rejected by them, and hashing is a chain of dependent
+     * multiplies over every char.
+     */
     TokenInfo get(CharSequence text, int from, int to) {
         if (!mayHold(text, from, to)) {
             return null;
@@ -89,14 +93,6 @@ final class TokenTable {
             h = 31 * h + text.charAt(i);
         }
         return probe(text, from, to, h);
-    }
-
-    /**
-     * As {@link #get(CharSequence, int, int)}, with {@code hash} the {@link String#hashCode()} of the region,
-     * which the scanner computes as it walks the token.
-     */
-    TokenInfo get(CharSequence text, int from, int to, int hash) {
-        return mayHold(text, from, to) ? probe(text, from, to, hash) : null;
     }
 
     /** The length, first-char and first-pair filters: most prose words stop here, before any probe. */
