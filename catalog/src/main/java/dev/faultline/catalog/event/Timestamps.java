@@ -29,7 +29,7 @@ final class Timestamps {
 
     /** A whole string as an ISO date-time, or {@link #NONE}. No out-parameter: this runs once per event. */
     static long isoExact(String text) {
-        return scan(text, 0, text.length(), false, false);
+        return scan(text, 0, text.length(), false, null);
     }
 
     /**
@@ -120,22 +120,20 @@ final class Timestamps {
      * @return the index just past the date-time, or {@code -1} when there is none at {@code start}
      */
     static int scanIso(CharSequence s, int start, int end, boolean requireTime, long[] out) {
-        long stop = scan(s, start, end, requireTime, true);
-        if (stop == NONE) {
-            return -1;
-        }
-        out[0] = scan(s, start, (int) stop, requireTime, false);
-        return (int) stop;
+        // One pass gives both: the millis of the date-time that ends at stop are what a scan of [start, stop)
+        // would compute, since every test that looks at the end passes the same way within it.
+        long stop = scan(s, start, end, requireTime, out);
+        return stop == NONE ? -1 : (int) stop;
     }
 
     /**
      * The scanner behind both entry points.
      *
-     * @param returnEnd true: return where the date-time ends; false: return its epoch millis, and only if it
-     *                  fills {@code [start, end)} exactly
+     * @param out null: return the epoch millis, and only if the date-time fills {@code [start, end)} exactly;
+     *            otherwise: return where the date-time ends and put its epoch millis in {@code out[0]}
      * @return as above, or {@link #NONE}
      */
-    private static long scan(CharSequence s, int start, int end, boolean requireTime, boolean returnEnd) {
+    private static long scan(CharSequence s, int start, int end, boolean requireTime, long[] out) {
         int i = start;
         if (end - i < 10) {
             return NONE;
@@ -158,14 +156,14 @@ final class Timestamps {
             if (requireTime) {
                 return NONE;
             }
-            return result(days * MILLIS_PER_DAY, i, end, returnEnd);
+            return result(days * MILLIS_PER_DAY, i, end, out);
         }
         int hour = digits(s, i + 1, 2);
         if (hour < 0 || hour > 23 || s.charAt(i + 3) != ':') {
             if (requireTime) {
                 return NONE;
             }
-            return result(days * MILLIS_PER_DAY, i, end, returnEnd);
+            return result(days * MILLIS_PER_DAY, i, end, out);
         }
         int minute = digits(s, i + 4, 2);
         if (minute < 0 || minute > 59) {
@@ -224,11 +222,12 @@ final class Timestamps {
             }
         }
         return result(days * MILLIS_PER_DAY + hour * 3_600_000L + minute * 60_000L + second * 1000L + millis
-                - offsetMinutes * 60_000L, i, end, returnEnd);
+                - offsetMinutes * 60_000L, i, end, out);
     }
 
-    private static long result(long millis, int stop, int end, boolean returnEnd) {
-        if (returnEnd) {
+    private static long result(long millis, int stop, int end, long[] out) {
+        if (out != null) {
+            out[0] = millis;
             return stop;
         }
         return stop == end ? millis : NONE;
