@@ -67,6 +67,14 @@ final class EventCollector {
      */
     EventCollector reset(byte[] source) {
         this.source = source;
+        if (segs.length > 64) {
+            // A hostile key with thousands of dots grew the path arrays; do not keep them for the thread's life.
+            segs = new String[8];
+            segments = new PathRules.Segment[8];
+            nodes = new PathRules.Node[9];
+            nodes[0] = rules.root;
+            spans = new int[16];
+        }
         depth = 0;
         scalars = 0;
         matchedNode = null;

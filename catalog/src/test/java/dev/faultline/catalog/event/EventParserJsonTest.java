@@ -377,4 +377,18 @@ class EventParserJsonTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void shouldReadTheNextRecordCleanlyAfterOneWithAHugeDottedKeyOnTheSameThread() {
+        String hostile = "{\"" + "a.".repeat(20_000) + "b\":{\"error\":{\"code\":-32601}},\"msg\":\"m\"}";
+        LogEvent first = single(hostile);
+
+        LogEvent next = single("{\"error\":{\"code\":-32602,\"message\":\"bad params\"},\"level\":\"error\"}");
+
+        assertThat(first.codeFields()).extracting(FieldValue::field).containsExactly("a.".repeat(20_000) + "b.error.code");
+        assertThat(next.codeFields()).extracting(FieldValue::field, FieldValue::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("error.code", "-32602"));
+        assertThat(next.level()).isEqualTo("error");
+        assertThat(next.message()).isNull();
+    }
 }
