@@ -7,8 +7,8 @@ import java.nio.ByteOrder;
 /**
  * Strict UTF-8 validation (Unicode Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
  *
- * <p>Done here rather than left to Jackson because Jackson only decodes the strings it is asked for
- * (skipped values are never checked) and the JDK's decoder substitutes U+FFFD instead of failing.
+ * <p>Hand-written because the JDK's decoder substitutes U+FFFD instead of failing, and because the JSON reader
+ * checks only the string bodies that are not ASCII, in its own pass.
  */
 final class Utf8 {
 

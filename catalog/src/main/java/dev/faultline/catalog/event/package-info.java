@@ -5,6 +5,8 @@
  * fields the matcher reads, and the bounds that keep hostile input from costing unbounded memory
  * or time (record size, nesting depth, string length, field and batch counts, UTF-8 validity).
  *
- * <p>Depends on Jackson's streaming API and the JDK only; knows nothing of catalogs or Kafka.
+ * <p>JSON objects are read by a hand-written byte reader ({@code JsonEventReader}, held to Jackson's verdicts by
+ * a test), OTLP batches by Jackson's tree model. Depends on Jackson and the JDK only; knows nothing of catalogs or
+ * Kafka.
  */
 package dev.faultline.catalog.event;
