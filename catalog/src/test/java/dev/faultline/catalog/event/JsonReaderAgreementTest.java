@@ -3,7 +3,6 @@ package dev.faultline.catalog.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -234,12 +233,7 @@ class JsonReaderAgreementTest {
         final JacksonEventReader jackson;
 
         Readers(ParseConfig config) {
-            StreamReadConstraints constraints = StreamReadConstraints.builder()
-                    .maxNestingDepth(config.maxDepth())
-                    .maxStringLength(config.maxStringChars())
-                    .maxNameLength(config.maxStringChars())
-                    .build();
-            JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
+            JsonFactory factory = EventParser.jsonFactory(config);
             PathRules rules = new PathRules(config);
             OtlpReader otlp = new OtlpReader(factory, rules, config);
             fast = new JsonEventReader(rules, config, otlp);
