@@ -90,6 +90,10 @@ final class JsonEventReader {
             // whole record was validated before parsing. Only failures pay for the full check.
             ParseResult invalid = EventParser.invalidUtf8(bytes, start, end, base);
             return invalid != null ? invalid : new ParseResult.Unreadable(bad.reason, bad.getMessage());
+        } finally {
+            // the thread's state must not keep the record (up to maxRecordBytes) alive until its next one
+            in.reset(null, 0, 0);
+            work.collector.reset(null);
         }
     }
 
