@@ -232,10 +232,8 @@ public final class LogGenerator {
         Event e = errorEvent(now, entry, service);
         byte[] value = format == WireFormat.OTLP_JSON ? otlp(service, e.host, batchAround(now, e, service))
                 : write(format, e);
-        List<ExpectedError> errors = plainText(format, e)
-                ? List.of(new ExpectedError(entry.catalog(), entry.code(), null)) : e.batchErrors;
         return new GeneratedRecord(profile.topic(), key(service), value, format, service,
-                format == WireFormat.OTLP_JSON ? e.batchSize : 1, errors, null);
+                format == WireFormat.OTLP_JSON ? e.batchSize : 1, e.batchErrors, null);
     }
 
     /** A normal line (or OTLP batch of normal lines) from {@code service}. */
@@ -384,11 +382,6 @@ public final class LogGenerator {
     }
 
     // --------------------------------------------------------------------------------- formats
-
-    /** Whether this event, written as plain text (not syslog), names no service a parser can find. */
-    private static boolean plainText(WireFormat format, Event e) {
-        return format == WireFormat.TEXT && e.pid % 2 != 0;
-    }
 
     private byte[] write(WireFormat format, Event e) {
         switch (format) {

@@ -6,7 +6,10 @@ import java.util.List;
  * Plain text and syslog. The whole line is one text field, {@code line}, for the string fallback; what can be
  * had by cheap hand scanning (no regular expressions, so no backtracking on hostile lines) is pulled out: a leading
  * RFC 3339 timestamp, a level word among the first few tokens, and the RFC 3164 / RFC 5424 syslog header.
- * Nothing beyond syslog is guessed: {@code [name]} or {@code name:} prefixes are too ambiguous to call a service.
+ * The service is the syslog TAG's program name: in a syslog header, in the traditional syslog file format (an
+ * RFC 3164 line without its {@code <PRI>}, as {@code /var/log/syslog} holds it), and in a plain line whose first
+ * tokens after the timestamp hold a {@code program[pid]:} tag (journald's and many consoles' short format).
+ * Nothing looser is guessed: {@code [name]} or {@code name:} prefixes are too ambiguous to call a service.
  */
 final class TextReader {
 
@@ -28,6 +31,12 @@ final class TextReader {
     /** @param line the record as text, leading/trailing whitespace removed, not empty */
     ParseResult read(String line) {
         LogEvent event = line.charAt(0) == '<' ? syslog(line) : null;
+        if (event == null && isClassicTimestamp(line, 0)) {
+            // Without <PRI> a classic timestamp alone does not make a syslog line ("Nov 21 10:15:30 disk full" is
+            // not host "disk", "Nov 21 10:15:30 error: x" not program "error"): it takes a host and then a TAG.
+            LogEvent file = rfc3164(line, 0, -1);
+            event = file != null && file.host() != null && file.service() != null ? file : null;
+        }
         if (event == null) {
             event = plain(line);
         }
@@ -49,8 +58,57 @@ final class TextReader {
             from = bracketed ? tsEnd + 1 : tsEnd;
         }
         String level = levelWord(line, from, n);
-        return new LogEvent(LogFormat.TEXT, timestamp, epochMillis, null, null, level, line, List.of(),
-                List.of(FieldValue.text(LINE_FIELD, line)), null);
+        return new LogEvent(LogFormat.TEXT, timestamp, epochMillis, pidTag(line, from, n), null, level, line,
+                List.of(), List.of(FieldValue.text(LINE_FIELD, line)), null);
+    }
+
+    /** How many tokens after the timestamp may hold the tag: a level word and a host may come first. */
+    private static final int TAG_TOKENS = 3;
+
+    /**
+     * The program name of a {@code program[pid]:} token among the first {@link #TAG_TOKENS} tokens from
+     * {@code from}: a name of letters, digits and {@code _ . - /} starting with a letter, a pid of 1 to 10 digits.
+     * Null when there is none.
+     */
+    static String pidTag(String s, int from, int n) {
+        int i = from;
+        for (int token = 0; token < TAG_TOKENS; token++) {
+            while (i < n && isSpace(s.charAt(i))) {
+                i++;
+            }
+            int end = tokenEnd(s, i, n);
+            if (end - i >= 5 && s.charAt(end - 1) == ':' && s.charAt(end - 2) == ']') {
+                int open = s.lastIndexOf('[', end - 3);
+                if (open > i && isLetter(s.charAt(i)) && end - 3 - open >= 1 && end - 3 - open <= 10
+                        && allDigits(s, open + 1, end - 2) && isProgramName(s, i, open)) {
+                    return s.substring(i, open);
+                }
+            }
+            if (end >= n) {
+                return null;
+            }
+            i = end;
+        }
+        return null;
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!isDigit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isProgramName(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            char c = s.charAt(k);
+            if (!isWordChar(c) && c != '_' && c != '.' && c != '-' && c != '/') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An RFC 5424 or RFC 3164 line, or null when the header does not parse (then it is plain text). */
@@ -150,6 +208,9 @@ final class TextReader {
     /**
      * {@code <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG} (also with an RFC 3339 timestamp, as rsyslog writes it).
      * Without a year the classic timestamp has no epoch value.
+     *
+     * @param i   where the timestamp starts
+     * @param pri the priority, or -1 for a line without {@code <PRI>} (then the level is only what MSG says)
      */
     private static LogEvent rfc3164(String line, int i, int pri) {
         int n = line.length();
@@ -196,7 +257,7 @@ final class TextReader {
         String message = msgStart < n ? line.substring(msgStart) : null;
         String level = message == null ? null : levelWord(message, 0, message.length());
         return new LogEvent(LogFormat.TEXT, timestamp, epochMillis, service, host,
-                level != null ? level : SYSLOG_SEVERITIES[pri & 7], message, List.of(),
+                level != null || pri < 0 ? level : SYSLOG_SEVERITIES[pri & 7], message, List.of(),
                 List.of(FieldValue.text(LINE_FIELD, line)), null);
     }
 

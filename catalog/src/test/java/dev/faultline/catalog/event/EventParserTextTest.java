@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventParserTextTest {
 
@@ -154,5 +155,51 @@ class EventParserTextTest {
     @Test
     void shouldTreatAJsonArrayLineAsText() {
         assertThat(single("[1,2,3]").format()).isEqualTo(LogFormat.TEXT);
+    }
+
+    @Test
+    void shouldTakeTheServiceFromAProgramAndPidTagAfterTheTimestampAndLevel() {
+        LogEvent e = single("2026-11-21T10:15:30.123Z ERROR foundry-mcp[4242]: rate limit hit; error: RATE_LIMIT_EXCEEDED");
+
+        assertThat(e.service()).isEqualTo("foundry-mcp");
+        assertThat(e.level()).isEqualTo("ERROR");
+        assertThat(e.epochMillis()).isNotNull();
+        assertThat(e.message()).startsWith("2026-11-21T10:15:30.123Z ERROR foundry-mcp[4242]:");
+    }
+
+    @Test
+    void shouldTakeTheServiceFromAPidTagAfterAHost() {
+        assertThat(single("2026-11-21T10:15:30Z web-1 worker.v2[17]: started").service()).isEqualTo("worker.v2");
+        assertThat(single("sshd[123]: Accepted publickey for root").service()).isEqualTo("sshd");
+    }
+
+    @Test
+    void shouldReadTheTraditionalSyslogFileFormatWithoutPri() {
+        LogEvent e = single("Nov 21 10:15:30 web-1 sshd[123]: E2001 authentication failed for root");
+
+        assertThat(e.service()).isEqualTo("sshd");
+        assertThat(e.host()).isEqualTo("web-1");
+        assertThat(e.timestamp()).isEqualTo("Nov 21 10:15:30");
+        assertThat(e.message()).isEqualTo("E2001 authentication failed for root");
+        assertThat(e.level()).isNull(); // no <PRI>, and the message names no level
+        assertThat(single("Nov  1 08:00:00 edge kernel: ERROR oom-killer invoked").service()).isEqualTo("kernel");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Nov 21 10:15:30 disk full on /var",
+        "Nov 21 10:15:30 error: disk full",
+        "2026-11-21T10:15:30Z ERROR worker[main]: stopped",
+        "2026-11-21T10:15:30Z ERROR pool[3] exhausted",
+        "[2026-11-21 10:15:30,250] WARN Caused by: timeout",
+        "2026-11-21T10:15:30Z ERROR [12]: no name",
+        "2026-11-21T10:15:30Z ERROR 9lives[12]: name starts with a digit",
+        "2026-11-21T10:15:30Z ERROR request 7 failed: x worker[12]: too far in",
+        "2026-11-21T10:15:30Z ERROR app[12345678901]: pid too long"})
+    void shouldNotCallAnythingLooserThanATagAService(String line) {
+        LogEvent e = single(line);
+
+        assertThat(e.service()).isNull();
+        assertThat(e.message()).isEqualTo(line);
     }
 }
