@@ -71,7 +71,7 @@ final class JsonEventReader {
         int[] frames = new int[16];
 
         Scratch(PathRules rules, ParseConfig config) {
-            collector = new EventCollector(rules, config.maxFields(), null);
+            collector = new EventCollector(rules, config.maxFields());
             cursor = new Cursor(config.maxStringChars());
         }
     }
@@ -91,9 +91,10 @@ final class JsonEventReader {
             ParseResult invalid = EventParser.invalidUtf8(bytes, start, end, base);
             return invalid != null ? invalid : new ParseResult.Unreadable(bad.reason, bad.getMessage());
         } finally {
-            // the thread's state must not keep the record (up to maxRecordBytes) alive until its next one
+            // the thread's state must not keep the record (up to maxRecordBytes) alive until its next one; the
+            // collector is left clean for it, whichever way this one ended
             in.reset(null, 0, 0);
-            work.collector.reset(null);
+            work.collector.reset();
         }
     }
 
@@ -101,7 +102,7 @@ final class JsonEventReader {
         final byte[] b = in.bytes;
         final int end = in.end;
         final int maxDepth = config.maxDepth();
-        EventCollector c = work.collector.reset(b);
+        EventCollector c = work.collector.attach(b);
         // Per open container: the number of path segments its key pushed (popped when it closes) << 1 | isArray.
         int[] frames = work.frames;
         int depth = 1;
