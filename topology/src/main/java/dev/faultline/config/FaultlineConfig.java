@@ -413,6 +413,10 @@ public final class FaultlineConfig {
         return get(WINDOWS_GRACE);
     }
 
+    public Duration windowIdlePartitionTimeout() {
+        return get(WINDOWS_IDLE_PARTITION_TIMEOUT);
+    }
+
     /** Every {@code kafka.*} setting without the prefix, {@code bootstrap.servers} included. */
     public Map<String, String> kafkaProperties() {
         return kafka;

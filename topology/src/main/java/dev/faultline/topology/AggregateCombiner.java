@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -39,8 +41,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the windowed aggregate drops it and counts the drop as before. Occurrences that the combiner holds
  * back are never older than the newest event time seen minus the grace, so holding them back never
  * makes them late downstream.
+ *
+ * <p>Every record it sends names its task ({@value #SOURCE_HEADER} header), and it sends a watermark to every
+ * partition (its newest event time, and for how long, in wall-clock time, that has not advanced:
+ * {@value #IDLE_HEADER}) before its first partial and then once per wall-clock flush interval. The windowed
+ * aggregate closes windows on the slowest of these tasks ({@link AggregateWindows}), so one input partition
+ * running ahead in event time, as in a backlog catch-up, does not make another one's events late.
  */
 final class AggregateCombiner implements Processor<byte[], Routed.Event, String, PartialAggregate> {
+    /** Header naming the task (so the input partition) a partial or watermark comes from. */
+    static final String SOURCE_HEADER = "faultline.agg.source";
+    /** Header of a watermark: wall-clock ms since the task's newest event time last advanced. */
+    static final String IDLE_HEADER = "faultline.agg.idle-ms";
     private static final byte COUNTS = 'c';
     private static final byte META = 'm';
     private static final Comparator<Held> FLUSH_ORDER = Comparator.<Held>comparingLong(h -> h.partial.timestamp())
@@ -76,6 +88,11 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     private final Map<String, Held> partials = new HashMap<>();
     private long maxEventTime = Long.MIN_VALUE;
     private long lastFlushEventTime = Long.MIN_VALUE;
+    private byte[] source;
+    /** Wall-clock time at which {@link #maxEventTime} last advanced. */
+    private long lastAdvancedAt;
+    /** Whether this task's first watermark has been sent since it was (re)initialized. */
+    private boolean announced;
 
     AggregateCombiner(String storeName, List<Duration> sizes, Duration grace, int maxHosts, long flushIntervalMs,
             int maxEntries) {
@@ -95,10 +112,16 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         partials.clear();
         maxEventTime = Long.MIN_VALUE;
         lastFlushEventTime = Long.MIN_VALUE;
+        source = context.taskId().toString().getBytes(StandardCharsets.UTF_8);
+        lastAdvancedAt = context.currentSystemTimeMs();
+        announced = false;
         restore();
         Duration every = Duration.ofMillis(flushIntervalMs);
         context.schedule(every, PunctuationType.STREAM_TIME, t -> flush());
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> flush());
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> {
+            flush();
+            sendWatermark();
+        });
     }
 
     private void restore() {
@@ -136,7 +159,10 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
                 continue;
             }
             long t = o.t;
-            maxEventTime = Math.max(maxEventTime, t);
+            if (t > maxEventTime) {
+                maxEventTime = t;
+                lastAdvancedAt = context.currentSystemTimeMs();
+            }
             String series = o.aggregateKey();
             for (long size : sizesMs) {
                 long start = windowStart(t, size);
@@ -145,7 +171,8 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
                     // would be without the combiner, then let it drop (and count) the occurrence as before.
                     flush();
                     context.forward(new Record<>(series,
-                            new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), t));
+                            new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), t,
+                            sourceHeaders()));
                     continue;
                 }
                 add(size, start, series, o);
@@ -187,17 +214,40 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     /** Forwards every partial, oldest timestamp first, and deletes it. */
     void flush() {
         lastFlushEventTime = maxEventTime;
+        if (!announced) {
+            // Before any partial, so every downstream task knows this one before its first window can close.
+            sendWatermark();
+        }
         if (partials.isEmpty()) {
             return;
         }
         List<Held> out = new ArrayList<>(partials.values());
         out.sort(FLUSH_ORDER);
         for (Held h : out) {
-            context.forward(new Record<>(h.series, h.partial, h.partial.timestamp()));
+            context.forward(new Record<>(h.series, h.partial, h.partial.timestamp(), sourceHeaders()));
             store.delete(h.countsKey);
             store.delete(h.metaKey);
         }
         partials.clear();
+    }
+
+    /** Sends this task's watermark to every partition, once it has seen an event. */
+    private void sendWatermark() {
+        if (maxEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        announced = true;
+        long idle = Math.max(0, context.currentSystemTimeMs() - lastAdvancedAt);
+        Headers headers = sourceHeaders().add(IDLE_HEADER, Long.toString(idle).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(WATERMARK_KEY, PartialAggregate.watermark(maxEventTime),
+                Math.max(0, maxEventTime), headers));
+    }
+
+    /** The key watermarks travel with; the partitioner sends them to every partition whatever it is. */
+    static final String WATERMARK_KEY = "";
+
+    private Headers sourceHeaders() {
+        return new RecordHeaders().add(SOURCE_HEADER, source);
     }
 
     /** The start of the tumbling window of {@code size} holding {@code t}, as Kafka Streams' TimeWindows computes it. */

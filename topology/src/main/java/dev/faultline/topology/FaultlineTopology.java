@@ -2,13 +2,13 @@ package dev.faultline.topology;
 
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalogs.CatalogGlobalStore;
-import dev.faultline.config.Durations;
 import dev.faultline.config.FaultlineConfig;
 import dev.faultline.config.FaultlineKeys;
 import dev.faultline.ops.FaultlineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,20 +26,15 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Builds Faultline's topology from typed config: raw logs → enrich (or dead-letter) → enriched
@@ -54,6 +49,8 @@ public final class FaultlineTopology {
     public static final String AGG_REPARTITION = "faultline-agg-by-series";
     public static final String AGG_COMBINE = "faultline-agg-combine";
     public static final String AGG_PARTIALS_STORE = "faultline-agg-partials";
+    public static final String AGG_WINDOWS = "faultline-agg-windows";
+    public static final String AGG_PROGRESS_STORE = "faultline-agg-progress";
     public static final String ALERT_REPARTITION = "faultline-alert-by-fingerprint";
 
     /** Ticks (stream-time heartbeats for the alert task) are sent at most this often per enrich task, in event time. */
@@ -162,30 +159,34 @@ public final class FaultlineTopology {
                         // windows from the one instance that owns it (QueryableStores).
                         .withStreamPartitioner(new ByService()));
 
+        Duration idleTimeout = config.windowIdlePartitionTimeout();
+        Set<StoreBuilder<?>> stores = new HashSet<>();
         for (Duration size : sizes) {
-            String label = Durations.format(size);
-            String name = "faultline-agg-" + label;
-            long sizeMs = size.toMillis();
-            bySeries.filter((k, p) -> p.forSize(sizeMs), Named.as(name + "-partials"))
-                    .groupByKey(Grouped.<String, PartialAggregate>as(name + "-grouped")
-                            .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.PARTIAL))
-                    .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
-                    // One final result per window: no unbounded suppress buffer, no intermediate updates.
-                    .emitStrategy(EmitStrategy.onWindowClose())
-                    .aggregate(WindowAggregate::new, (k, p, agg) -> agg.merge(p.agg, maxHosts), Named.as(name),
-                            Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(name + "-store")
-                                    .withKeySerde(FaultlineSerdes.STRING).withValueSerde(FaultlineSerdes.AGGREGATE)
-                                    // With a cache, the first on-window-close emit walks the cache one
-                                    // segment at a time from epoch 0: seconds of CPU per task start.
-                                    .withCachingDisabled()
-                                    .withRetention(retention(size, grace)))
-                    .toStream(Named.as(name + "-final"))
-                    .map((wk, agg) -> KeyValue.pair(AggregateJson.key(agg, label, wk.window().start()),
-                            AggregateJson.toBytes(agg, label, sizeMs, wk.window().start(),
-                                    wk.window().end(), maxSampleChars)), Named.as(name + "-json"))
-                    .to(topics.aggregates(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
-                            .withName(name + "-sink"));
+            stores.add(Stores.timestampedWindowStoreBuilder(
+                            Stores.persistentTimestampedWindowStore(AggregateWindows.storeName(size),
+                                    retention(size, grace), size, false),
+                            FaultlineSerdes.STRING, FaultlineSerdes.AGGREGATE)
+                    // Each window is written once per partial and read back once, when it closes: a cache
+                    // would save little, and on the first emit after a start it would walk from epoch 0.
+                    .withCachingDisabled());
         }
+        stores.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AGG_PROGRESS_STORE),
+                FaultlineSerdes.STRING, Serdes.Long()));
+        ProcessorSupplier<String, PartialAggregate, String, byte[]> windows = new ProcessorSupplier<>() {
+            @Override
+            public AggregateWindows get() {
+                return new AggregateWindows(sizes, grace, idleTimeout, maxHosts, maxSampleChars, AGG_PROGRESS_STORE,
+                        COMBINE_INTERVAL_MS);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+        bySeries.process(windows, Named.as(AGG_WINDOWS))
+                .to(topics.aggregates(), Produced.with(FaultlineSerdes.STRING, FaultlineSerdes.BYTES)
+                        .withName("faultline-agg-sink"));
     }
 
     /**
@@ -235,13 +236,17 @@ public final class FaultlineTopology {
 
     /**
      * Partitions aggregate series by their service alone (murmur2 of the service name), so all of a
-     * service's series share one partition and one store partition. A record's service comes from
+     * service's series share one partition and one store partition; a combiner's watermark goes to every
+     * partition (KIP-837 multicast). A record's service comes from
      * its value; without one (an interactive-query lookup) the key must be a service-total key.
      */
     static final class ByService implements StreamPartitioner<String, PartialAggregate> {
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, PartialAggregate value,
                 int numPartitions) {
+            if (value != null && value.isWatermark()) {
+                return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+            }
             String service = value != null ? value.agg.svc : QueryableStores.serviceOfTotalKey(key);
             byte[] bytes = (service == null ? "" : service).getBytes(StandardCharsets.UTF_8);
             return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(bytes)) % numPartitions));

@@ -1,6 +1,5 @@
 package dev.faultline.topology;
 
-import dev.faultline.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ public final class QueryableStores {
 
     /** The windowed aggregate store of one window size. */
     public static String aggregateStore(Duration size) {
-        return "faultline-agg-" + Durations.format(size) + "-store";
+        return AggregateWindows.storeName(size);
     }
 
     /** The alert state store. */

@@ -107,12 +107,18 @@ public final class ItSupport {
      */
     static List<RecordMetadata> produce(String bootstrap, String topic, List<GeneratedRecord> records,
             List<Instant> timestamps) {
+        return produce(bootstrap, topic, null, records, timestamps);
+    }
+
+    /** {@link #produce(String, String, List, List)} into one {@code partition} (null: the key's partition). */
+    static List<RecordMetadata> produce(String bootstrap, String topic, Integer partition,
+            List<GeneratedRecord> records, List<Instant> timestamps) {
         List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(bootstrap))) {
             for (int i = 0; i < records.size(); i++) {
                 GeneratedRecord r = records.get(i);
                 Long ts = timestamps == null ? null : timestamps.get(i).toEpochMilli();
-                futures.add(p.send(new ProducerRecord<>(topic, null, ts, r.key(), r.value())));
+                futures.add(p.send(new ProducerRecord<>(topic, partition, ts, r.key(), r.value())));
             }
             p.flush();
             List<RecordMetadata> out = new ArrayList<>(futures.size());

@@ -125,8 +125,8 @@ class RestartSafetyEndToEndTest {
             assertThat(actualByOffset.values().stream().mapToLong(List::size).sum()).isEqualTo(expectedEvents);
 
             // The first marker's window closes when the second arrives: its aggregate proves every earlier one is out.
-            // Kafka Streams checks for closed windows at most once per emit interval (wall clock), so later
-            // markers keep arriving until it has looked.
+            // A restarted aggregate task closes no window for one idle-partition timeout (wall clock), so later
+            // markers keep arriving until it has.
             List<ConsumerRecord<byte[], byte[]>> aggregates;
             java.util.concurrent.ScheduledExecutorService nudger =
                     java.util.concurrent.Executors.newSingleThreadScheduledExecutor();

@@ -81,7 +81,7 @@ class AggregateCombinerTest {
                 f.log(T0.plusMillis(20L * i), SVC, "h1", "VPN_NOT_READY", "m" + i); // all inside 1 s
             }
             f.log(T0.plusSeconds(2), SVC, "h1", null, "flush");
-            List<TestRecord<String, byte[]>> sent = repartition.readRecordsToList();
+            List<TestRecord<String, byte[]>> sent = partials(repartition);
             // The first record flushes at once (3 series); the next 40 collapse into 3 partials (the last
             // record's total is in the same window as the others').
             assertThat(sent).hasSize(3 + 3);
@@ -163,8 +163,45 @@ class AggregateCombinerTest {
             f.log(T0.plusMillis(100), SVC, "h1", null, "held");
             assertThat(repartition.isEmpty()).isTrue();
             f.driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
-            assertThat(repartition.readRecordsToList()).hasSize(1);
+            assertThat(partials(repartition)).hasSize(1);
         }
+    }
+
+    @Test
+    void shouldAnnounceItsWatermarkBeforeItsFirstPartialAndAgainOnEveryWallClockFlush() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestOutputTopic<String, byte[]> repartition = repartition(f);
+            f.log(T0, SVC, "h1", null, "flushed at once");
+            List<TestRecord<String, byte[]>> first = repartition.readRecordsToList();
+            assertThat(first).isNotEmpty();
+            assertThat(first.get(0).key()).as("the watermark comes first").isEqualTo(AggregateCombiner.WATERMARK_KEY);
+            PartialAggregate w = FaultlineSerdes.PARTIAL.deserializer().deserialize("t", first.get(0).value());
+            assertThat(w.isWatermark()).isTrue();
+            assertThat(w.windowStart).isEqualTo(T0.toEpochMilli());
+            assertThat(first).allSatisfy(r -> assertThat(header(r, AggregateCombiner.SOURCE_HEADER)).isEqualTo("0_0"));
+
+            f.log(T0.plusMillis(100), SVC, "h1", null, "held");
+            f.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+            List<TestRecord<String, byte[]>> watermarks = repartition.readRecordsToList().stream()
+                    .filter(r -> r.key().equals(AggregateCombiner.WATERMARK_KEY)).toList();
+            assertThat(watermarks).as("one per wall-clock flush").isNotEmpty();
+            TestRecord<String, byte[]> last = watermarks.get(watermarks.size() - 1);
+            assertThat(FaultlineSerdes.PARTIAL.deserializer().deserialize("t", last.value()).windowStart)
+                    .isEqualTo(T0.plusMillis(100).toEpochMilli());
+            assertThat(Long.parseLong(header(last, AggregateCombiner.IDLE_HEADER)))
+                    .as("wall-clock ms since event time last advanced").isGreaterThanOrEqualTo(2000);
+        }
+    }
+
+    private static String header(TestRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The partials sent, without the combiner's watermarks. */
+    private static List<TestRecord<String, byte[]>> partials(TestOutputTopic<String, byte[]> repartition) {
+        return repartition.readRecordsToList().stream()
+                .filter(r -> !r.key().equals(AggregateCombiner.WATERMARK_KEY)).toList();
     }
 
     private static TestOutputTopic<String, byte[]> repartition(TopologyFixture f) {

@@ -61,9 +61,9 @@ final class TopologyFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // Emit closed windows as soon as stream time passes them, not throttled by wall-clock time.
-        props.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
         driver = new TopologyTestDriver(topology, props, T0);
+        // Past the windowed aggregate's start-up hold (one idle-partition timeout), as a running app soon is.
+        driver.advanceWallClockTime(config.windowIdlePartitionTimeout());
         String input = config.inputTopics().get(0);
         logs = driver.createInputTopic(input, new ByteArraySerializer(), new ByteArraySerializer());
         enriched = driver.createOutputTopic(config.enrichedTopic(), new StringDeserializer(), new StringDeserializer());

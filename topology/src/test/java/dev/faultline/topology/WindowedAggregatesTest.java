@@ -117,7 +117,7 @@ class WindowedAggregatesTest {
         }
     }
 
-    private static double dropped(TopologyFixture f) {
+    static double dropped(TopologyFixture f) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : f.driver.metrics().entrySet()) {
             if (e.getKey().name().equals("dropped-records-total")) {

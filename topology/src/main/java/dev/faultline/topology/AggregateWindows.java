@@ -1,0 +1,297 @@
+package dev.faultline.topology;
+
+import dev.faultline.config.Durations;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * The tumbling-window aggregates, one final result per window and size, merged from the combiners' partials.
+ *
+ * <p>Kafka Streams' windowed aggregate closes a window on the newest record time its task has seen. Here that
+ * task reads partials from every input partition's combiner; when one partition runs ahead in event time (a
+ * backlog after downtime, partitions of different density) its partials would close windows that the others
+ * still have events for, and those would be dropped. So windows close on event-time <em>watermarks</em>
+ * instead: each combiner task names itself on every record and sends its newest event time to every partition
+ * ({@link AggregateCombiner}), and a window of size {@code s} starting at {@code w} closes once
+ * {@code w + s + grace} is at or before the <em>slowest</em> active task's watermark. A task whose watermark has
+ * not advanced for {@code idleTimeout} of wall-clock time (a quiet or vanished partition) stops holding windows
+ * open until it advances again. With one input partition this is exactly the newest event time, as before.
+ * For one idle timeout after this task starts no window closes at all: a task that has not sent anything yet
+ * is unknown here (partials still merge meanwhile, so this only delays final results).
+ *
+ * <p>A partial whose window has already been emitted is late: dropped and counted in {@code dropped-records}.
+ * The window stores are timestamped window stores named as before ({@code faultline-agg-<size>-store}), which
+ * the query API reads. Which windows have been emitted, and every task's watermark, are kept in a small
+ * changelogged store, so a restart neither emits a window twice nor forgets a lagging partition. How far one
+ * partition can run ahead without loss is bounded by the window stores' retention (size + grace + 1 h).
+ */
+final class AggregateWindows implements Processor<String, PartialAggregate, String, byte[]> {
+    private static final String SOURCE_PREFIX = "source|";
+    private static final String EMITTED_PREFIX = "emitted|";
+    /** A task not heard from for this long is forgotten (its entry in the progress store removed). */
+    private static final long FORGET_AFTER_MS = Duration.ofHours(1).toMillis();
+
+    /** What is known of one combiner task. */
+    private static final class Source {
+        long watermark = Long.MIN_VALUE;
+        /** The idle time it last reported, at {@link #heardAt}. */
+        long idleMs;
+        /** Wall-clock time of the last record from it. */
+        long heardAt;
+    }
+
+    private final List<Duration> sizes;
+    private final String[] storeNames;
+    private final String[] labels;
+    private final long[] sizesMs;
+    private final long[] retentionsMs;
+    private final long graceMs;
+    private final long idleTimeoutMs;
+    private final int maxHosts;
+    private final int maxSampleChars;
+    private final String progressStoreName;
+    private final long punctuateMs;
+    private ProcessorContext<String, byte[]> context;
+    private TimestampedWindowStore<String, WindowAggregate>[] stores;
+    private KeyValueStore<String, Long> progress;
+    private Sensor dropped;
+    private final Map<String, Source> sources = new HashMap<>();
+    /** Newest time of partials that name no task (written by a version before watermarks). */
+    private long untracked = Long.MIN_VALUE;
+    /** The event time windows are closed by; never goes back. */
+    private long closedBy = Long.MIN_VALUE;
+    /**
+     * No window closes before this wall-clock time: a task of the input side that has not sent anything yet is
+     * unknown here, and one running ahead could close windows the unknown one still has events for (seen in a
+     * backlog catch-up: one task read its partition to the end before the other one's first record).
+     */
+    private long warmUntil;
+    /** Per size: the first window start not emitted yet, or {@code Long.MIN_VALUE} before any emit. */
+    private long[] nextStart;
+
+    AggregateWindows(List<Duration> sizes, Duration grace, Duration idleTimeout, int maxHosts, int maxSampleChars,
+            String progressStoreName, long punctuateMs) {
+        this.sizes = List.copyOf(sizes);
+        int n = sizes.size();
+        this.storeNames = new String[n];
+        this.labels = new String[n];
+        this.sizesMs = new long[n];
+        this.retentionsMs = new long[n];
+        for (int i = 0; i < n; i++) {
+            storeNames[i] = storeName(sizes.get(i));
+            labels[i] = Durations.format(sizes.get(i));
+            sizesMs[i] = sizes.get(i).toMillis();
+            retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace).toMillis();
+        }
+        this.graceMs = grace.toMillis();
+        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.maxHosts = maxHosts;
+        this.maxSampleChars = maxSampleChars;
+        this.progressStoreName = progressStoreName;
+        this.punctuateMs = punctuateMs;
+    }
+
+    /** The window store of one size (the DSL's name, which the query API reads). */
+    static String storeName(Duration size) {
+        return "faultline-agg-" + Durations.format(size) + "-store";
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        stores = new TimestampedWindowStore[sizes.size()];
+        for (int i = 0; i < stores.length; i++) {
+            stores[i] = context.getStateStore(storeNames[i]);
+        }
+        progress = context.getStateStore(progressStoreName);
+        dropped = context.metrics().addRateTotalSensor("faultline-agg", context.taskId().toString(),
+                "dropped-records", Sensor.RecordingLevel.INFO);
+        // Also on a revived task: everything is rebuilt from the restored store.
+        sources.clear();
+        untracked = Long.MIN_VALUE;
+        closedBy = Long.MIN_VALUE;
+        nextStart = new long[sizes.size()];
+        java.util.Arrays.fill(nextStart, Long.MIN_VALUE);
+        long now = context.currentSystemTimeMs();
+        warmUntil = now + idleTimeoutMs;
+        try (KeyValueIterator<String, Long> it = progress.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> kv = it.next();
+                if (kv.key.startsWith(SOURCE_PREFIX)) {
+                    // A fresh timeout for every task known before: a lagging one holds windows again at once.
+                    Source s = new Source();
+                    s.watermark = kv.value;
+                    s.heardAt = now;
+                    sources.put(kv.key.substring(SOURCE_PREFIX.length()), s);
+                } else if (kv.key.startsWith(EMITTED_PREFIX)) {
+                    long size = Long.parseLong(kv.key.substring(EMITTED_PREFIX.length()));
+                    for (int i = 0; i < sizesMs.length; i++) {
+                        if (sizesMs[i] == size) {
+                            nextStart[i] = kv.value;
+                        }
+                    }
+                }
+            }
+        }
+        context.schedule(Duration.ofMillis(punctuateMs), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    }
+
+    @Override
+    public void process(Record<String, PartialAggregate> record) {
+        PartialAggregate p = record.value();
+        if (p == null || record.key() == null) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        Header h = record.headers().lastHeader(AggregateCombiner.SOURCE_HEADER);
+        if (h == null) {
+            untracked = Math.max(untracked, record.timestamp());
+        } else {
+            String id = new String(h.value(), StandardCharsets.UTF_8);
+            Source s = sources.get(id);
+            if (s == null) {
+                s = new Source();
+                sources.put(id, s);
+            }
+            s.heardAt = now;
+            if (p.isWatermark()) {
+                s.watermark = Math.max(s.watermark, p.windowStart);
+                s.idleMs = idleMs(record);
+                progress.put(SOURCE_PREFIX + id, s.watermark);
+            } else {
+                s.watermark = Math.max(s.watermark, record.timestamp());
+                s.idleMs = 0;
+            }
+        }
+        if (!p.isWatermark()) {
+            for (int i = 0; i < sizesMs.length; i++) {
+                if (p.forSize(sizesMs[i])) {
+                    add(i, record.key(), p, record.timestamp());
+                }
+            }
+        }
+        advance(now);
+    }
+
+    private void add(int i, String key, PartialAggregate p, long timestamp) {
+        long size = sizesMs[i];
+        long start = p.sizeMs == size ? p.windowStart : AggregateCombiner.windowStart(timestamp, size);
+        if ((nextStart[i] != Long.MIN_VALUE && start < nextStart[i]) || start + size + graceMs <= closedBy) {
+            dropped.record(1.0, context.currentSystemTimeMs());
+            return;
+        }
+        ValueAndTimestamp<WindowAggregate> old = stores[i].fetch(key, start);
+        WindowAggregate agg = old == null || old.value() == null ? new WindowAggregate() : old.value();
+        agg.merge(p.agg, maxHosts);
+        long ts = old == null ? timestamp : Math.max(old.timestamp(), timestamp);
+        stores[i].put(key, ValueAndTimestamp.make(agg, ts), start);
+    }
+
+    private void onWallClock(long now) {
+        // Idleness moves with the wall clock alone; forget tasks long gone, so the map stays bounded.
+        Iterator<Map.Entry<String, Source>> it = sources.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Source> e = it.next();
+            if (now - e.getValue().heardAt >= Math.max(FORGET_AFTER_MS, idleTimeoutMs)) {
+                progress.delete(SOURCE_PREFIX + e.getKey());
+                it.remove();
+            }
+        }
+        advance(now);
+    }
+
+    /** Moves {@link #closedBy} to the slowest active task's watermark and emits every window that closes. */
+    private void advance(long now) {
+        if (now < warmUntil) {
+            return;
+        }
+        long slowest = Long.MAX_VALUE;
+        long newest = untracked;
+        boolean active = false;
+        for (Source s : sources.values()) {
+            newest = Math.max(newest, s.watermark);
+            if (s.watermark != Long.MIN_VALUE && s.idleMs + (now - s.heardAt) < idleTimeoutMs) {
+                active = true;
+                slowest = Math.min(slowest, s.watermark);
+            }
+        }
+        long by = active ? slowest : newest;
+        if (by <= closedBy) {
+            return;
+        }
+        closedBy = by;
+        for (int i = 0; i < sizesMs.length; i++) {
+            emitClosed(i);
+        }
+    }
+
+    /** Emits, once, every window of size {@code i} that {@link #closedBy} closes. */
+    private void emitClosed(int i) {
+        long size = sizesMs[i];
+        // The newest start s with s + size + grace <= closedBy.
+        long limit = closedBy - size - graceMs;
+        if (limit < 0) {
+            return;
+        }
+        long lastClosed = limit / size * size;
+        if (nextStart[i] != Long.MIN_VALUE && lastClosed < nextStart[i]) {
+            return;
+        }
+        // Windows older than the retention are gone from the store; the rest go out oldest first, one window
+        // start at a time, so a reader of the topic sees final results in window order, as the DSL emitted them.
+        long from = Math.max(0, lastClosed - retentionsMs[i]) / size * size;
+        if (nextStart[i] != Long.MIN_VALUE) {
+            from = Math.max(from, nextStart[i]);
+        }
+        for (long start = from; start <= lastClosed; start += size) {
+            try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
+                    stores[i].fetchAll(start, start)) {
+                while (it.hasNext()) {
+                    KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>> kv = it.next();
+                    WindowAggregate agg = kv.value.value();
+                    context.forward(new Record<>(AggregateJson.key(agg, labels[i], start),
+                            AggregateJson.toBytes(agg, labels[i], size, start, start + size, maxSampleChars),
+                            kv.value.timestamp()));
+                }
+            }
+        }
+        nextStart[i] = lastClosed + size;
+        progress.put(EMITTED_PREFIX + size, nextStart[i]);
+    }
+
+    private static long idleMs(Record<String, PartialAggregate> record) {
+        Header h = record.headers().lastHeader(AggregateCombiner.IDLE_HEADER);
+        if (h == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(new String(h.value(), StandardCharsets.UTF_8)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (dropped != null) {
+            context.metrics().removeSensor(dropped);
+        }
+    }
+}

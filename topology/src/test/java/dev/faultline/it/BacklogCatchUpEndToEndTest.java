@@ -1,0 +1,217 @@
+package dev.faultline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faultline.generator.ExpectedError;
+import dev.faultline.generator.GeneratedRecord;
+import dev.faultline.generator.GeneratorProfile;
+import dev.faultline.generator.LogGenerator;
+import dev.faultline.generator.SeedSystem;
+import dev.faultline.generator.WireFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A backlog read after downtime, on two input partitions that cover the same event time at different densities:
+ * each partition's task advances through event time at its own pace, so one runs far ahead of the other. The
+ * final aggregates must still count every event, as a recount of the input does: the windows close on the
+ * slowest partition's event time, not on whichever task got furthest.
+ */
+class BacklogCatchUpEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final long WINDOW_MS = 10_000;
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
+
+    @Test
+    void shouldCountEveryBacklogEventWhenOnePartitionRunsAheadInEventTime() throws Exception {
+        String bootstrap = BROKER.bootstrapServers();
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("backlog"));
+        EnrichScenario.createTopics(bootstrap, names, 2);
+        Path dir = ItSupport.tempDir("faultline-it-backlog-");
+        // Grace 0: a window closes the moment event time passes its end, so any task running ahead would close
+        // windows the other task still has events for.
+        var config = ItSupport.config(ItSupport.configYaml(bootstrap, names, dir.resolve("state"), "exactly_once_v2",
+                """
+                windows:
+                  sizes: [10s]
+                  grace: 0s
+                  idle-partition-timeout: 5s
+                """));
+
+        // The same 400 s of event time: partition 0 holds 3,000 records, partition 1 holds 1,000. Read at equal
+        // record rates, partition 1's task is three times further along in event time.
+        Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
+        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 53,
+                GeneratorProfile.defaults().withTopic(names.input()).withSpike(null));
+        Map<String, Long> recount = new HashMap<>();
+        int[] perPartition = {3_000, 1_000};
+        for (int partition = 0; partition < 2; partition++) {
+            List<GeneratedRecord> records = new ArrayList<>();
+            List<Instant> times = new ArrayList<>();
+            long step = 400_000L / perPartition[partition];
+            for (int i = 0; i < perPartition[partition]; i++) {
+                Instant t = t0.plusMillis(i * step);
+                GeneratedRecord r = generator.next(t);
+                records.add(r);
+                times.add(t);
+                for (ExpectedError x : r.errors()) {
+                    recount.merge(seriesKey(x, t), 1L, Long::sum);
+                }
+            }
+            ItSupport.produce(bootstrap, names.input(), partition, records, times);
+        }
+        assertThat(recount).as("the backlog has errors to count").isNotEmpty();
+
+        Instant end = t0.plus(Duration.ofSeconds(400));
+        Instant markerTime = end.plus(Duration.ofMinutes(5));
+        try (InProcessApp app = InProcessApp.start(config, EnrichScenario.CATALOGS)) {
+            // Markers on both partitions, later and later, until every backlog window has closed: that needs
+            // both partitions past it. Each aggregate task closes its windows on its own, so wait for all of them.
+            ScheduledExecutorService nudger = Executors.newSingleThreadScheduledExecutor();
+            List<ConsumerRecord<byte[], byte[]>> aggregates;
+            try {
+                AtomicInteger nudges = new AtomicInteger();
+                nudger.scheduleWithFixedDelay(() -> {
+                    Instant t = markerTime.plusSeconds(15L * nudges.getAndIncrement());
+                    for (int partition = 0; partition < 2; partition++) {
+                        ItSupport.produce(bootstrap, names.input(), partition, List.of(marker(generator, t)),
+                                List.of(t));
+                    }
+                }, 0, 500, TimeUnit.MILLISECONDS);
+                // Read until every expected series-window is there or the deadline passes; the comparison
+                // below then names what is missing or wrong.
+                aggregates = readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
+                    Set<String> seen = new HashSet<>();
+                    read.forEach(r -> seen.add(codeSeries(r)));
+                    return seen.containsAll(recount.keySet());
+                });
+            } finally {
+                nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
+                nudger.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            Map<String, Long> counted = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : aggregates) {
+                String key = codeSeries(r);
+                if (key == null || !windowStart(r).isBefore(markerTime.minusMillis(WINDOW_MS))) {
+                    continue; // not a code aggregate, or the markers' own windows
+                }
+                long count = ItSupport.json(r.value()).path("count").asLong();
+                assertThat(counted.put(key, count)).as("one final aggregate per series and window: %s", key).isNull();
+            }
+            // Every backlog error enriched, counted by its own event time: tells a matcher or parse loss apart
+            // from an aggregation loss.
+            Map<String, Long> enrichedCount = new HashMap<>();
+            long backlogErrors = recount.values().stream().mapToLong(Long::longValue).sum();
+            for (ConsumerRecord<byte[], byte[]> r : readUntilOrDeadline(bootstrap, names.enriched(),
+                    read -> read.stream().mapToLong(r -> backlogErrors(r, markerTime)).sum() >= backlogErrors)) {
+                JsonNode e = ItSupport.json(r.value());
+                Instant t = Instant.ofEpochMilli(e.path("time_ms").asLong());
+                if (!t.isBefore(markerTime)) {
+                    continue;
+                }
+                for (JsonNode err : e.path("errors")) {
+                    long window = Math.floorDiv(t.toEpochMilli(), WINDOW_MS) * WINDOW_MS;
+                    String service = e.path("service").isNull() ? "unknown" : e.path("service").asText();
+                    enrichedCount.merge(service + "|" + err.path("catalog").asText() + "|" + err.path("code").asText()
+                            + "|" + Instant.ofEpochMilli(window), 1L, Long::sum);
+                }
+            }
+            assertThat(differences(enrichedCount, recount)).as("enriched errors vs the backlog").isEmpty();
+            assertThat(differences(counted, recount)).as("final aggregates vs a recount of the backlog").isEmpty();
+            assertThat(app.state()).isEqualTo("RUNNING");
+        } finally {
+            ItSupport.deleteRecursively(dir);
+        }
+    }
+
+    private static long backlogErrors(ConsumerRecord<byte[], byte[]> r, Instant markerTime) {
+        JsonNode e = ItSupport.json(r.value());
+        return e.path("time_ms").asLong() < markerTime.toEpochMilli() ? e.path("errors").size() : 0;
+    }
+
+    /** Everything read from {@code topic} (read_committed) once {@code done} holds, or at the deadline. */
+    private static List<ConsumerRecord<byte[], byte[]>> readUntilOrDeadline(String bootstrap, String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = ItSupport.committedReader(bootstrap)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
+                    p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!done.test(read) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
+    private static GeneratedRecord marker(LogGenerator generator, Instant time) {
+        return generator.error(time, generator.entry("nefia", "SSH_AUTH_FAILED"), SeedSystem.NEFIA.services().get(0),
+                WireFormat.LOGFMT);
+    }
+
+    /** {@code service|catalog|code|windowStart}; aggregates name a service-less event's service "unknown". */
+    private static String seriesKey(ExpectedError x, Instant t) {
+        long window = Math.floorDiv(t.toEpochMilli(), WINDOW_MS) * WINDOW_MS;
+        String service = x.service() == null ? "unknown" : x.service();
+        return service + "|" + x.catalog() + "|" + x.code() + "|" + Instant.ofEpochMilli(window);
+    }
+
+    /** The series key of a code aggregate, as {@link #seriesKey}; null for other kinds. */
+    private static String codeSeries(ConsumerRecord<byte[], byte[]> r) {
+        JsonNode a = ItSupport.json(r.value());
+        if (!"code".equals(a.path("kind").asText())) {
+            return null;
+        }
+        return a.path("service").asText() + "|" + a.path("catalog").asText() + "|" + a.path("code").asText() + "|"
+                + windowStart(r);
+    }
+
+    private static Instant windowStart(ConsumerRecord<byte[], byte[]> r) {
+        return Instant.parse(ItSupport.json(r.value()).path("window").path("start").asText());
+    }
+
+    /** Keys whose values differ (at most 20, so a failure stays readable), and how many differ in all. */
+    private static List<String> differences(Map<String, Long> actual, Map<String, Long> expected) {
+        List<String> out = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(actual.keySet());
+        keys.addAll(expected.keySet());
+        int differing = 0;
+        for (String k : keys) {
+            if (!Objects.equals(actual.get(k), expected.get(k))) {
+                differing++;
+                if (out.size() < 20) {
+                    out.add(k + ": " + actual.get(k) + " != " + expected.get(k));
+                }
+            }
+        }
+        if (differing > out.size()) {
+            out.add("... " + differing + " series-windows differ in all, of " + keys.size());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.faultline.topology;
+
+import static dev.faultline.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Windows close on the slowest input partition's event time. The test driver runs one task per sub-topology, so
+ * two input partitions' combiners are played by writing their partials and watermarks, named {@code 0_0} and
+ * {@code 0_1}, straight into the aggregate repartition topic. Defaults: 1m windows, 30s grace, 30s idle timeout.
+ */
+class AggregateWindowsTest {
+    private static final String SVC = "nefia-agent";
+    private static final long WINDOW = T0.toEpochMilli();
+
+    @Test
+    void shouldCloseAWindowOnlyWhenTheSlowestPartitionHasPassedIt() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(5), 1);
+            // Partition 0 runs five minutes ahead: on its own it would close the 10:00 window.
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            assertThat(f.aggregates.isEmpty()).as("partition 1 is still inside the window").isTrue();
+
+            // Partition 1's later events for the same window still count.
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(50), 2);
+            watermark(repartition, "0_1", T0.plusSeconds(89), 0);
+            assertThat(f.aggregates.isEmpty()).as("end + grace not reached by partition 1").isTrue();
+
+            watermark(repartition, "0_1", T0.plusSeconds(90), 0);
+            assertThat(codeCounts(f)).containsExactly(4L);
+        }
+    }
+
+    @Test
+    void shouldStopWaitingForAPartitionThatHasSentNothingForTheIdleTimeout() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            watermark(repartition, "0_1", T0.plusSeconds(5), 0);
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            assertThat(f.aggregates.isEmpty()).as("partition 1 heard from 29 s ago").isTrue();
+
+            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            assertThat(codeCounts(f)).as("closed on partition 0 alone").containsExactly(1L);
+        }
+    }
+
+    @Test
+    void shouldStopWaitingForAPartitionWhoseEventTimeHasNotAdvancedForTheIdleTimeout() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            // Still sending watermarks, but quiet: its newest event time has not moved for 30 s.
+            watermark(repartition, "0_1", T0.plusSeconds(5), 30_000);
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            assertThat(codeCounts(f)).containsExactly(1L);
+
+            // It advances again: it holds the newer windows open again.
+            partial(repartition, "0_1", WINDOW + 300_000, T0.plusSeconds(301), 1);
+            partial(repartition, "0_0", WINDOW + 600_000, T0.plusSeconds(600), 1);
+            assertThat(f.aggregates.isEmpty()).as("the 10:05 window waits for partition 1 again").isTrue();
+        }
+    }
+
+    @Test
+    void shouldDropAndCountAPartialForAWindowAlreadyEmitted() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            assertThat(codeCounts(f)).containsExactly(1L);
+            double before = WindowedAggregatesTest.dropped(f);
+
+            // A partition not heard from before: its window is already out, so its partial is late.
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(20), 5);
+            assertThat(WindowedAggregatesTest.dropped(f)).isGreaterThan(before);
+            partial(repartition, "0_1", WINDOW + 600_000, T0.plusSeconds(600), 1);
+            partial(repartition, "0_0", WINDOW + 600_000, T0.plusSeconds(600), 1);
+            assertThat(codeCounts(f)).as("the 10:00 window is never emitted twice").containsExactly(1L);
+        }
+    }
+
+    private static List<Long> codeCounts(TopologyFixture f) {
+        return f.aggregates.readRecordsToList().stream().map(r -> TopologyFixture.json(r.value()))
+                .filter(a -> a.get("kind").asText().equals("code")).map(a -> a.get("count").asLong()).toList();
+    }
+
+    private static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
+        String appId = f.config.streamsProperties().getProperty("application.id");
+        return f.driver.createInputTopic(appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition",
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    /** A code partial of {@code count} VPN_NOT_READY occurrences in the 1m window at {@code windowStart}. */
+    private static void partial(TestInputTopic<String, byte[]> topic, String source, long windowStart, Instant last,
+            long count) {
+        WindowAggregate a = new WindowAggregate();
+        a.kind = Occurrence.CODE;
+        a.svc = SVC;
+        a.catalog = "nefia";
+        a.code = "VPN_NOT_READY";
+        a.cls = "unavailable";
+        a.count = count;
+        a.firstSeen = last.toEpochMilli();
+        a.lastSeen = last.toEpochMilli();
+        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t", new PartialAggregate(60_000, windowStart, a));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        topic.pipeInput(new TestRecord<>("code|" + SVC + "|nefia|VPN_NOT_READY", value, headers, last));
+    }
+
+    private static void watermark(TestInputTopic<String, byte[]> topic, String source, Instant eventTime,
+            long idleMs) {
+        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t",
+                PartialAggregate.watermark(eventTime.toEpochMilli()));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        headers.add(AggregateCombiner.IDLE_HEADER, Long.toString(idleMs).getBytes(StandardCharsets.UTF_8));
+        topic.pipeInput(new TestRecord<>(AggregateCombiner.WATERMARK_KEY, value, headers, eventTime));
+    }
+}
