@@ -6,8 +6,9 @@
  * topic name are fixed here, explicitly.
  *
  * <p>Depends on the catalog library, the config package, the ops package's meters
- * ({@code FaultlineMetrics}, optional) and Kafka Streams; never reads the wall
- * clock (time is record time and stream time). The app and the CLI depend on it; it depends on
+ * ({@code FaultlineMetrics}, optional) and Kafka Streams; never reads the wall clock itself: time
+ * is record time, stream time and Kafka Streams' own clock ({@code currentSystemTimeMs()}, wall-clock
+ * punctuators), which the test driver controls. The app and the CLI depend on it; it depends on
  * neither.
  */
 package dev.faultline.topology;
