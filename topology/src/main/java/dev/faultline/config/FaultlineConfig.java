@@ -413,8 +413,8 @@ public final class FaultlineConfig {
         return get(WINDOWS_GRACE);
     }
 
-    public Duration windowIdlePartitionTimeout() {
-        return get(WINDOWS_IDLE_PARTITION_TIMEOUT);
+    public Duration idlePartitionTimeout() {
+        return get(EVENT_TIME_IDLE_PARTITION_TIMEOUT);
     }
 
     /** Every {@code kafka.*} setting without the prefix, {@code bootstrap.servers} included. */

@@ -106,10 +106,6 @@ public final class FaultlineKeys {
             List.of(Duration.ofMinutes(1)), "Tumbling aggregate window sizes.", durations());
     public static final ConfigKey<Duration> WINDOWS_GRACE = key("windows.grace", DURATION, Duration.ofSeconds(30),
             "How long after a window ends late events are still counted.", nonNegative());
-    public static final ConfigKey<Duration> WINDOWS_IDLE_PARTITION_TIMEOUT = key("windows.idle-partition-timeout",
-            DURATION, Duration.ofSeconds(30),
-            "Windows close on the slowest input partition's event time; one that has not advanced for this long "
-                    + "stops holding them open.", positive());
     public static final ConfigKey<Integer> AGGREGATES_MAX_DISTINCT_HOSTS = key("aggregates.max-distinct-hosts", INT,
             64, "Distinct hosts kept per aggregate (beyond: counted as truncated).", range(1, 10_000));
     public static final ConfigKey<Integer> AGGREGATES_MAX_SAMPLE_CHARS = key("aggregates.max-sample-chars", INT, 512,
@@ -119,6 +115,10 @@ public final class FaultlineKeys {
             Duration.ofMinutes(5), "A log time further ahead of the record time is not trusted.", nonNegative());
     public static final ConfigKey<Duration> EVENT_TIME_MAX_PAST_AGE = key("event-time.max-past-age", DURATION,
             Duration.ofDays(7), "A log time further behind the record time is not trusted.", nonNegative());
+    public static final ConfigKey<Duration> EVENT_TIME_IDLE_PARTITION_TIMEOUT = key(
+            "event-time.idle-partition-timeout", DURATION, Duration.ofSeconds(30),
+            "Windows close and alerts resolve on the slowest input partition's event time; a partition whose event "
+                    + "time has not advanced for this long stops holding them back.", positive());
 
     public static final ConfigKey<Duration> ALERTS_WINDOW = key("alerts.window", DURATION, Duration.ofMinutes(1),
             "The window spike detection counts in.", positive());
@@ -172,9 +172,8 @@ public final class FaultlineKeys {
             TOPICS_CATALOG, TOPICS_SERVICES, EMIT_EVENTS_WITHOUT_ERRORS, CATALOG_DIRS, CATALOG_LIVE, SERVICES,
             MATCHER_TYPED_FIELDS, MATCHER_MESSAGE_FIELDS, LIMITS_MAX_RECORD_BYTES, LIMITS_MAX_DEPTH,
             LIMITS_MAX_STRING_CHARS, LIMITS_MAX_FIELDS, LIMITS_MAX_BATCH_RECORDS, LIMITS_MAX_MESSAGE_CHARS, WINDOWS_SIZES, WINDOWS_GRACE,
-            WINDOWS_IDLE_PARTITION_TIMEOUT,
             AGGREGATES_MAX_DISTINCT_HOSTS, AGGREGATES_MAX_SAMPLE_CHARS, EVENT_TIME_MAX_FUTURE_SKEW,
-            EVENT_TIME_MAX_PAST_AGE, ALERTS_WINDOW, ALERTS_MIN_COUNT, ALERTS_SCORE_THRESHOLD, ALERTS_EWMA_ALPHA,
+            EVENT_TIME_MAX_PAST_AGE, EVENT_TIME_IDLE_PARTITION_TIMEOUT, ALERTS_WINDOW, ALERTS_MIN_COUNT, ALERTS_SCORE_THRESHOLD, ALERTS_EWMA_ALPHA,
             ALERTS_REPEAT_INTERVAL, ALERTS_RESOLVE_HOLD_DOWN, ALERTS_IDLE_EVICTION, ALERTS_MAX_SERIES,
             ALERTS_MAX_HOSTS, ALERTS_MAX_SAMPLES, OPS_HOST, OPS_PORT, APPLICATION_SERVER, ALERTS_ALERTMANAGER_URLS,
             ALERTS_WEBHOOK_URL, ALERTS_SINK_QUEUE_CAPACITY, ALERTS_SINK_FIRING_TTL, ALERTS_FORWARDER_MAX_AGE);

@@ -3,8 +3,11 @@ package dev.faultline.topology;
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.ops.FaultlineMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -17,8 +20,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Early-firing spike detection per fingerprint: evaluates on every occurrence (fires as soon as the
- * current window crosses the minimum and the score), and on stream-time punctuation resolves after
- * the hold-down and evicts idle series. Emits {@code faultline.alert/v1} keyed by fingerprint.
+ * current window crosses the minimum and the score), and as event time advances resolves after the
+ * hold-down and evicts idle series. Emits {@code faultline.alert/v1} keyed by fingerprint.
+ *
+ * <p>Event time here is the <em>slowest</em> input partition's: every enrich task sends ticks naming itself
+ * to every alert partition, and resolution and eviction run on the minimum of their times. Kafka Streams' own
+ * stream time is the newest time of any partition, so in a backlog catch-up one partition running ahead would
+ * resolve another partition's still-firing alerts, whose later occurrences then fire a second episode (a
+ * flap). As for the windowed aggregates ({@link AggregateWindows}), a partition not heard from for the idle
+ * timeout stops holding time back, and nothing resolves for one timeout after the task starts.
  */
 final class AlertProcessor implements Processor<String, Occurrence, String, byte[]> {
     private final String storeName;
@@ -29,16 +39,21 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, AlertState> store;
     private long series;
+    private final long idleTimeoutMs;
+    /** Per enrich task: {newest tick time, wall-clock time of that tick}. */
+    private final Map<String, long[]> sources = new HashMap<>();
+    /** The slowest active partition's event time; never goes back. */
+    private long eventTime = Long.MIN_VALUE;
+    private long nextEvaluation = Long.MIN_VALUE;
+    private long warmUntil;
 
-    AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher) {
-        this(storeName, policy, enricher, null);
-    }
-
-    AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher, FaultlineMetrics metrics) {
+    AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher, Duration idleTimeout,
+            FaultlineMetrics metrics) {
         this.metrics = metrics;
         this.storeName = storeName;
         this.policy = policy;
         this.enricher = enricher;
+        this.idleTimeoutMs = idleTimeout.toMillis();
     }
 
     @Override
@@ -51,16 +66,54 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                 series++;
             }
         }
-        // Stream time, not wall time: resolution is reproducible and TopologyTestDriver drives it.
-        context.schedule(java.time.Duration.ofMillis(policy.punctuateEveryMs()), PunctuationType.STREAM_TIME,
-                this::onStreamTime);
+        sources.clear();
+        eventTime = Long.MIN_VALUE;
+        nextEvaluation = Long.MIN_VALUE;
+        warmUntil = context.currentSystemTimeMs() + idleTimeoutMs;
+        // Event time (ticks), not wall time, drives resolution: it is reproducible and TopologyTestDriver drives
+        // it. The wall clock only decides which partitions are idle.
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::advance);
+    }
+
+    /** Moves {@link #eventTime} to the slowest active partition's tick time and evaluates when it has moved on. */
+    private void advance(long now) {
+        if (now < warmUntil || sources.isEmpty()) {
+            return;
+        }
+        long slowest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
+        for (long[] s : sources.values()) {
+            newest = Math.max(newest, s[0]);
+            if (now - s[1] < idleTimeoutMs) {
+                slowest = Math.min(slowest, s[0]);
+            }
+        }
+        long t = slowest != Long.MAX_VALUE ? slowest : newest;
+        if (t <= eventTime) {
+            return;
+        }
+        eventTime = t;
+        if (nextEvaluation == Long.MIN_VALUE || t >= nextEvaluation) {
+            long every = policy.punctuateEveryMs();
+            nextEvaluation = Math.floorDiv(t, every) * every + every;
+            onStreamTime(t);
+        }
     }
 
     @Override
     public void process(Record<String, Occurrence> record) {
         Occurrence o = record.value();
-        if (o == null || o.isTick() || !o.alertable()) {
-            return; // a tick's only job is advancing stream time, which receiving it already did
+        if (o != null && o.isTick()) {
+            // Ticks from a version before they named their task count as one partition.
+            long now = context.currentSystemTimeMs();
+            long[] s = sources.computeIfAbsent(o.svc == null ? "" : o.svc, k -> new long[] {Long.MIN_VALUE, now});
+            s[0] = Math.max(s[0], o.t);
+            s[1] = now;
+            advance(now);
+            return;
+        }
+        if (o == null || !o.alertable()) {
+            return;
         }
         String fp = record.key();
         AlertState s = store.get(fp);

@@ -47,6 +47,8 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private final FaultlineMetrics metrics;
     private ProcessorContext<byte[], Routed> context;
     private long lastTick = Long.MIN_VALUE;
+    /** This task's id, which its ticks carry so the alert task can tell input partitions apart. */
+    private String source;
 
     EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
             boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs) {
@@ -68,6 +70,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
+        this.source = context.taskId().toString();
     }
 
     @Override
@@ -127,7 +130,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                     ? EnrichedEventJson.toBytes(ev, maxMessageChars) : null;
             List<Occurrence> occ = occurrences(ev, service, t);
             if (lastTick == Long.MIN_VALUE || t >= lastTick + tickIntervalMs) {
-                occ.add(Occurrence.tick(t));
+                occ.add(Occurrence.tick(t, source));
                 lastTick = t;
             }
             out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t,

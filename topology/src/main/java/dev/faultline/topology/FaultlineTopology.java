@@ -159,7 +159,7 @@ public final class FaultlineTopology {
                         // windows from the one instance that owns it (QueryableStores).
                         .withStreamPartitioner(new ByService()));
 
-        Duration idleTimeout = config.windowIdlePartitionTimeout();
+        Duration idleTimeout = config.idlePartitionTimeout();
         Set<StoreBuilder<?>> stores = new HashSet<>();
         for (Duration size : sizes) {
             stores.add(Stores.timestampedWindowStoreBuilder(
@@ -207,7 +207,7 @@ public final class FaultlineTopology {
         ProcessorSupplier<String, Occurrence, String, byte[]> detector = new ProcessorSupplier<>() {
             @Override
             public AlertProcessor get() {
-                return new AlertProcessor(ALERT_STORE, policy, enricher, metrics);
+                return new AlertProcessor(ALERT_STORE, policy, enricher, config.idlePartitionTimeout(), metrics);
             }
 
             @Override

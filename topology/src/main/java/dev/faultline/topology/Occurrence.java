@@ -45,8 +45,9 @@ final class Occurrence {
         return o;
     }
 
-    static Occurrence tick(long t) {
-        return of(TICK, null, null, null, null, null, null, null, t);
+    /** A tick: the enrich task {@code source} (its task id, carried in {@code svc}) has reached event time {@code t}. */
+    static Occurrence tick(long t, String source) {
+        return of(TICK, source, null, null, null, null, null, null, t);
     }
 
     boolean isTick() {

@@ -57,6 +57,7 @@ class BacklogCatchUpEndToEndTest {
                 windows:
                   sizes: [10s]
                   grace: 0s
+                event-time:
                   idle-partition-timeout: 5s
                 """));
 

@@ -45,6 +45,9 @@ class SpikeAlertEndToEndTest {
                   min-count: 10
                   resolve-hold-down: 20s
                   repeat-interval: 1h
+                event-time:
+                  # Nothing resolves for one timeout after the alert task starts; keep the test short.
+                  idle-partition-timeout: 5s
                 """;
 
         // 60 s normal, 20 s spike, 90 s normal again: 10 records per simulated second, +20/s of the spike code.

@@ -62,8 +62,8 @@ final class TopologyFixture implements AutoCloseable {
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, T0);
-        // Past the windowed aggregate's start-up hold (one idle-partition timeout), as a running app soon is.
-        driver.advanceWallClockTime(config.windowIdlePartitionTimeout());
+        // Past the start-up hold of windows and alert resolution (one idle-partition timeout), as a running app soon is.
+        driver.advanceWallClockTime(config.idlePartitionTimeout());
         String input = config.inputTopics().get(0);
         logs = driver.createInputTopic(input, new ByteArraySerializer(), new ByteArraySerializer());
         enriched = driver.createOutputTopic(config.enrichedTopic(), new StringDeserializer(), new StringDeserializer());

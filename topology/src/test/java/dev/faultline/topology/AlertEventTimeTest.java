@@ -1,0 +1,87 @@
+package dev.faultline.topology;
+
+import static dev.faultline.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts resolve on the slowest input partition's event time. The test driver runs one task per sub-topology, so
+ * two input partitions' enrich tasks are played by writing ticks (named {@code 0_0} and {@code 0_1}) and
+ * occurrences straight into the alert repartition topic. Defaults: window 1m, min-count 20, hold-down 2m.
+ */
+class AlertEventTimeTest {
+    private static final String SVC = "nefia-agent";
+
+    @Test
+    void shouldNotResolveAFiringAlertWhileAnotherPartitionRunsAheadInEventTime() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            fireFromPartitionOne(f, topic);
+
+            // Partition 0 reads on, ten minutes ahead; partition 1 is still busy at its spike.
+            for (int s = 60; s <= 600; s += 60) {
+                tick(topic, "0_0", T0.plusSeconds(s));
+            }
+            tick(topic, "0_1", T0.plusSeconds(58));
+            assertThat(statuses(f)).as("partition 1 has not got past its spike").isEmpty();
+
+            for (int s = 60; s <= 600; s += 60) {
+                tick(topic, "0_1", T0.plusSeconds(s));
+            }
+            assertThat(statuses(f)).containsExactly("resolved", "resolved"); // the code and the class series
+        }
+    }
+
+    @Test
+    void shouldResolveOnTheOtherPartitionsTimeOnceOneHasBeenSilentForTheIdleTimeout() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            fireFromPartitionOne(f, topic);
+            for (int s = 60; s <= 600; s += 60) {
+                tick(topic, "0_0", T0.plusSeconds(s));
+            }
+            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            assertThat(statuses(f)).isEmpty();
+
+            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            assertThat(statuses(f)).containsExactly("resolved", "resolved");
+        }
+    }
+
+    /** 20 VPN_NOT_READY occurrences from partition 1 inside the 10:00 window: the code and class alerts fire. */
+    private static void fireFromPartitionOne(TopologyFixture f, TestInputTopic<String, byte[]> topic) {
+        tick(topic, "0_0", T0);
+        for (int i = 0; i < 20; i++) {
+            Instant t = T0.plusSeconds(2L * i);
+            tick(topic, "0_1", t);
+            for (String kind : List.of(Occurrence.CODE, Occurrence.CLASS)) {
+                Occurrence o = Occurrence.of(kind, SVC, "nefia", "VPN_NOT_READY", "unavailable", "transient", "h1",
+                        "vpn down", t.toEpochMilli());
+                topic.pipeInput(AlertJson.fingerprint(o), FaultlineSerdes.OCCURRENCE.serializer().serialize("t", o), t);
+            }
+        }
+        assertThat(statuses(f)).containsExactly("firing", "firing");
+    }
+
+    private static void tick(TestInputTopic<String, byte[]> topic, String source, Instant t) {
+        topic.pipeInput(Occurrence.TICK, FaultlineSerdes.OCCURRENCE.serializer().serialize("t",
+                Occurrence.tick(t.toEpochMilli(), source)), t);
+    }
+
+    private static List<String> statuses(TopologyFixture f) {
+        return f.alerts.readRecordsToList().stream().map(r -> TopologyFixture.json(r.value()).get("status").asText())
+                .toList();
+    }
+
+    private static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
+        String appId = f.config.streamsProperties().getProperty("application.id");
+        return f.driver.createInputTopic(appId + "-" + FaultlineTopology.ALERT_REPARTITION + "-repartition",
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    }
+}
