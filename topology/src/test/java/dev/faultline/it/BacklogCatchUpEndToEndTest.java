@@ -25,10 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -103,11 +100,11 @@ class BacklogCatchUpEndToEndTest {
                 }, 0, 500, TimeUnit.MILLISECONDS);
                 // Read until every expected series-window is there or the deadline passes; the comparison
                 // below then names what is missing or wrong.
-                aggregates = readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
+                aggregates = ItSupport.readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
                     Set<String> seen = new HashSet<>();
                     read.forEach(r -> seen.add(codeSeries(r)));
                     return seen.containsAll(recount.keySet());
-                });
+                }, TIMEOUT);
             } finally {
                 nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
                 nudger.awaitTermination(30, TimeUnit.SECONDS);
@@ -125,8 +122,9 @@ class BacklogCatchUpEndToEndTest {
             // from an aggregation loss.
             Map<String, Long> enrichedCount = new HashMap<>();
             long backlogErrors = recount.values().stream().mapToLong(Long::longValue).sum();
-            for (ConsumerRecord<byte[], byte[]> r : readUntilOrDeadline(bootstrap, names.enriched(),
-                    read -> read.stream().mapToLong(r -> backlogErrors(r, markerTime)).sum() >= backlogErrors)) {
+            for (ConsumerRecord<byte[], byte[]> r : ItSupport.readUntilOrDeadline(bootstrap, names.enriched(),
+                    read -> read.stream().mapToLong(r -> backlogErrors(r, markerTime)).sum() >= backlogErrors,
+                    TIMEOUT)) {
                 JsonNode e = ItSupport.json(r.value());
                 Instant t = Instant.ofEpochMilli(e.path("time_ms").asLong());
                 if (!t.isBefore(markerTime)) {
@@ -150,24 +148,6 @@ class BacklogCatchUpEndToEndTest {
     private static long backlogErrors(ConsumerRecord<byte[], byte[]> r, Instant markerTime) {
         JsonNode e = ItSupport.json(r.value());
         return e.path("time_ms").asLong() < markerTime.toEpochMilli() ? e.path("errors").size() : 0;
-    }
-
-    /** Everything read from {@code topic} (read_committed) once {@code done} holds, or at the deadline. */
-    private static List<ConsumerRecord<byte[], byte[]>> readUntilOrDeadline(String bootstrap, String topic,
-            Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try (KafkaConsumer<byte[], byte[]> c = ItSupport.committedReader(bootstrap)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
-                    p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            while (!done.test(read) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-        }
-        return read;
     }
 
     private static GeneratedRecord marker(LogGenerator generator, Instant time) {

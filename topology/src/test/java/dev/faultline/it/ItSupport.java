@@ -170,6 +170,27 @@ public final class ItSupport {
         return read;
     }
 
+    /**
+     * Everything read from {@code topic} (read_committed) once {@code done} holds, or at the deadline: for a test
+     * that then compares what it has and names every difference, rather than only "timed out".
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readUntilOrDeadline(String bootstrap, String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = committedReader(bootstrap)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(topic,
+                    p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!done.test(read) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
     /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} at the deadline. */
     public static void await(BooleanSupplier condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();

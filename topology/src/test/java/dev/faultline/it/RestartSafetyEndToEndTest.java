@@ -22,13 +22,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Under exactly_once_v2, a crash (kill -9) mid-stream and a restart neither lose nor duplicate
  * anything: every input error event is in the enriched topic exactly once, and the final
- * aggregates equal a recount of the input.
+ * aggregates equal a recount of the input. With one partition, and with two (keyed by service, as the
+ * generator keys them), where the restarted instance catches up on both at their own pace.
  */
 class RestartSafetyEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -36,13 +38,14 @@ class RestartSafetyEndToEndTest {
     @RegisterExtension
     static final BrokerExtension BROKER = new BrokerExtension();
 
-    @Test
-    void afterAKillNineAndARestartEveryErrorEventIsEnrichedExactlyOnceAndAggregatesMatchARecount()
+    @ParameterizedTest(name = "{0} partition(s)")
+    @ValueSource(ints = {1, 2})
+    void afterAKillNineAndARestartEveryErrorEventIsEnrichedExactlyOnceAndAggregatesMatchARecount(int partitions)
             throws Exception {
         String bootstrap = BROKER.bootstrapServers();
         ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("restart"));
-        // One partition everywhere: output order follows input order, so a trailing marker proves completeness.
-        EnrichScenario.createTopics(bootstrap, names, 1);
+        // Markers go to every partition last: one enriched from each proves everything before it is out.
+        EnrichScenario.createTopics(bootstrap, names, partitions);
         Path dir = ItSupport.tempDir("faultline-it-restart-");
         Path config = dir.resolve("faultline.yaml");
         Files.writeString(config, ItSupport.configYaml(bootstrap, names, dir.resolve("state"), "exactly_once_v2", """
@@ -89,30 +92,36 @@ class RestartSafetyEndToEndTest {
             Instant end = t0.plusMillis(records.size() * 100L);
             CatalogMarker m1 = marker(generator, end.plus(Duration.ofMinutes(5)));
             CatalogMarker m2 = marker(generator, end.plus(Duration.ofMinutes(10)));
-            ItSupport.produce(bootstrap, names.input(), List.of(m1.record, m2.record), List.of(m1.time, m2.time));
+            for (int p = 0; p < partitions; p++) {
+                ItSupport.produce(bootstrap, names.input(), p, List.of(m1.record, m2.record),
+                        List.of(m1.time, m2.time));
+            }
 
-            // The second marker enriched means everything before it is visible (one partition, in order).
+            // The second marker enriched from every input partition means everything before it is visible.
             List<ConsumerRecord<byte[], byte[]>> enriched = ItSupport.readUntil(bootstrap, names.enriched(),
-                    read -> read.stream().anyMatch(r -> timeOf(r) == m2.time.toEpochMilli()), TIMEOUT,
-                    "the trailing marker's enriched event");
-            Map<Long, List<String>> actualByOffset = new HashMap<>();
+                    read -> read.stream().filter(r -> timeOf(r) == m2.time.toEpochMilli())
+                            .map(r -> ItSupport.json(r.value()).path("source").path("partition").asInt())
+                            .distinct().count() == partitions, TIMEOUT, "the trailing markers' enriched events");
+            Map<String, List<String>> actualByOffset = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : enriched) {
                 JsonNode e = ItSupport.json(r.value());
                 if (timeOf(r) >= m1.time.toEpochMilli()) {
                     continue;
                 }
                 for (JsonNode err : e.path("errors")) {
-                    actualByOffset.computeIfAbsent(e.path("source").path("offset").asLong(), k -> new ArrayList<>())
+                    actualByOffset.computeIfAbsent(e.path("source").path("partition").asInt() + ":"
+                            + e.path("source").path("offset").asLong(), k -> new ArrayList<>())
                             .add((e.path("service").isNull() ? "null" : e.path("service").asText()) + "|"
                                     + err.path("catalog").asText() + "|" + err.path("code").asText());
                 }
             }
-            Map<Long, List<String>> expectedByOffset = new HashMap<>();
+            Map<String, List<String>> expectedByOffset = new HashMap<>();
             Map<String, Long> recount = new HashMap<>();
             for (int i = 0; i < records.size(); i++) {
                 for (ExpectedError x : records.get(i).errors()) {
                     String codeKey = x.catalog() + "|" + x.code();
-                    expectedByOffset.computeIfAbsent(meta.get(i).offset(), k -> new ArrayList<>())
+                    expectedByOffset.computeIfAbsent(meta.get(i).partition() + ":" + meta.get(i).offset(),
+                            k -> new ArrayList<>())
                             .add(x.service() + "|" + codeKey);
                     long window = Math.floorDiv(times.get(i).toEpochMilli(), WINDOW_MS) * WINDOW_MS;
                     // Aggregates name a service-less event's service "unknown".
@@ -124,9 +133,9 @@ class RestartSafetyEndToEndTest {
                     .isEmpty();
             assertThat(actualByOffset.values().stream().mapToLong(List::size).sum()).isEqualTo(expectedEvents);
 
-            // The first marker's window closes when the second arrives: its aggregate proves every earlier one is out.
-            // A restarted aggregate task closes no window for one idle-partition timeout (wall clock), so later
-            // markers keep arriving until it has.
+            // Later markers on every partition until every series-window of the input has its final aggregate:
+            // a restarted aggregate task closes no window for one idle-partition timeout (wall clock), and then
+            // only once every partition is past it. Each aggregate task emits on its own, so wait for all.
             List<ConsumerRecord<byte[], byte[]>> aggregates;
             java.util.concurrent.ScheduledExecutorService nudger =
                     java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -134,11 +143,15 @@ class RestartSafetyEndToEndTest {
                 java.util.concurrent.atomic.AtomicInteger nudges = new java.util.concurrent.atomic.AtomicInteger();
                 nudger.scheduleWithFixedDelay(() -> {
                     CatalogMarker n = marker(generator, m2.time.plusSeconds(nudges.incrementAndGet()));
-                    ItSupport.produce(bootstrap, names.input(), List.of(n.record), List.of(n.time));
+                    for (int p = 0; p < partitions; p++) {
+                        ItSupport.produce(bootstrap, names.input(), p, List.of(n.record), List.of(n.time));
+                    }
                 }, 0, 500, TimeUnit.MILLISECONDS);
-                aggregates = ItSupport.readUntil(bootstrap, names.aggregates(),
-                        read -> read.stream().anyMatch(r -> m1.seriesKey().equals(aggregateKey(r))), TIMEOUT,
-                        "the first marker's aggregate");
+                aggregates = ItSupport.readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    read.forEach(r -> seen.add(aggregateKey(r)));
+                    return seen.containsAll(recount.keySet());
+                }, TIMEOUT);
             } finally {
                 nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
                 nudger.awaitTermination(30, TimeUnit.SECONDS);
@@ -195,11 +208,6 @@ class RestartSafetyEndToEndTest {
     }
 
     private record CatalogMarker(GeneratedRecord record, Instant time) {
-        String seriesKey() {
-            ExpectedError x = record.errors().get(0);
-            long window = Math.floorDiv(time.toEpochMilli(), WINDOW_MS) * WINDOW_MS;
-            return x.service() + "|" + x.catalog() + "|" + x.code() + "|" + Instant.ofEpochMilli(window);
-        }
     }
 
     private static CatalogMarker marker(LogGenerator generator, Instant time) {
