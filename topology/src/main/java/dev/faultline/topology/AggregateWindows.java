@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -71,6 +73,8 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     private TimestampedWindowStore<String, WindowAggregate>[] stores;
     private KeyValueStore<String, Long> progress;
     private Sensor dropped;
+    /** How far the time windows close on trails the newest partition's: what a slow partition holds back. */
+    private Sensor lag;
     private final Map<String, Source> sources = new HashMap<>();
     /** Newest time of partials that name no task (written by a version before watermarks). */
     private long untracked = Long.MIN_VALUE;
@@ -121,8 +125,13 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             stores[i] = context.getStateStore(storeNames[i]);
         }
         progress = context.getStateStore(progressStoreName);
-        dropped = context.metrics().addRateTotalSensor("faultline-agg", context.taskId().toString(),
-                "dropped-records", Sensor.RecordingLevel.INFO);
+        String task = context.taskId().toString();
+        dropped = context.metrics().addRateTotalSensor("faultline-agg", task, "dropped-records",
+                Sensor.RecordingLevel.INFO);
+        lag = context.metrics().addSensor("faultline-agg-" + task + "-watermark-lag", Sensor.RecordingLevel.INFO);
+        lag.add(new MetricName("watermark-lag-ms", "stream-faultline-agg-metrics",
+                "Event time between the newest input partition and the slowest active one, which windows close on",
+                Map.of("thread-id", Thread.currentThread().getName(), "task-id", task)), new Value());
         // Also on a revived task: everything is rebuilt from the restored store.
         sources.clear();
         untracked = Long.MIN_VALUE;
@@ -233,6 +242,9 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             }
         }
         long by = active ? slowest : newest;
+        if (by != Long.MIN_VALUE) {
+            lag.record(Math.max(0, newest - by), now);
+        }
         if (by <= closedBy) {
             return;
         }
@@ -292,6 +304,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     public void close() {
         if (dropped != null) {
             context.metrics().removeSensor(dropped);
+            context.metrics().removeSensor(lag);
         }
     }
 }

@@ -31,6 +31,7 @@ class AggregateWindowsTest {
             // Partition 0 runs five minutes ahead: on its own it would close the 10:00 window.
             partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
             assertThat(f.aggregates.isEmpty()).as("partition 1 is still inside the window").isTrue();
+            assertThat(watermarkLag(f)).as("what partition 1 holds back").isEqualTo(295_000.0);
 
             // Partition 1's later events for the same window still count.
             partial(repartition, "0_1", WINDOW, T0.plusSeconds(50), 2);
@@ -90,6 +91,12 @@ class AggregateWindowsTest {
             partial(repartition, "0_0", WINDOW + 600_000, T0.plusSeconds(600), 1);
             assertThat(codeCounts(f)).as("the 10:00 window is never emitted twice").containsExactly(1L);
         }
+    }
+
+    private static double watermarkLag(TopologyFixture f) {
+        return f.driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("watermark-lag-ms"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).max().orElseThrow();
     }
 
     private static List<Long> codeCounts(TopologyFixture f) {
