@@ -41,7 +41,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * The window stores are timestamped window stores named as before ({@code faultline-agg-<size>-store}), which
  * the query API reads. Which windows have been emitted, and every task's watermark, are kept in a small
  * changelogged store, so a restart neither emits a window twice nor forgets a lagging partition. How far one
- * partition can run ahead without loss is bounded by the window stores' retention (size + grace + 1 h).
+ * partition can run ahead without loss is bounded by the window stores' retention (size + grace + 1 h): a window
+ * about to leave the store is emitted with what it has, and what comes for it later is dropped and counted.
  */
 final class AggregateWindows implements Processor<String, PartialAggregate, String, byte[]> {
     private static final String SOURCE_PREFIX = "source|";
@@ -242,23 +243,25 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             }
         }
         long by = active ? slowest : newest;
-        if (by != Long.MIN_VALUE) {
-            lag.record(Math.max(0, newest - by), now);
-        }
-        if (by <= closedBy) {
+        if (by == Long.MIN_VALUE) {
             return;
         }
-        closedBy = by;
+        lag.record(Math.max(0, newest - by), now);
+        closedBy = Math.max(closedBy, by);
         for (int i = 0; i < sizesMs.length; i++) {
-            emitClosed(i);
+            // A window must go out before the store drops it (older than the newest window start minus the
+            // retention): one partition running ahead by nearly the retention closes the oldest windows, whose
+            // later partials then count as dropped, instead of losing them unseen.
+            long forced = newest - (retentionsMs[i] - 2 * sizesMs[i] - graceMs);
+            emitClosed(i, Math.max(closedBy, forced));
         }
     }
 
-    /** Emits, once, every window of size {@code i} that {@link #closedBy} closes. */
-    private void emitClosed(int i) {
+    /** Emits, once, every window of size {@code i} that event time {@code by} closes. */
+    private void emitClosed(int i, long by) {
         long size = sizesMs[i];
-        // The newest start s with s + size + grace <= closedBy.
-        long limit = closedBy - size - graceMs;
+        // The newest start s with s + size + grace <= by.
+        long limit = by - size - graceMs;
         if (limit < 0) {
             return;
         }
