@@ -45,7 +45,7 @@ final class Occurrence {
         return o;
     }
 
-    /** A tick: the enrich task {@code source} (its task id, carried in {@code svc}) has reached event time {@code t}. */
+    /** A tick: enrich task {@code source} (its task id, carried in {@code svc}) has reached event time {@code t}. */
     static Occurrence tick(long t, String source) {
         return of(TICK, source, null, null, null, null, null, null, t);
     }

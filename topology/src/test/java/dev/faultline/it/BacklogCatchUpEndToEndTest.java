@@ -15,16 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,7 +67,7 @@ class BacklogCatchUpEndToEndTest {
                 records.add(r);
                 times.add(t);
                 for (ExpectedError x : r.errors()) {
-                    recount.merge(seriesKey(x, t), 1L, Long::sum);
+                    recount.merge(FinalAggregates.key(x, t, WINDOW_MS), 1L, Long::sum);
                 }
             }
             ItSupport.produce(bootstrap, names.input(), partition, records, times);
@@ -86,38 +78,15 @@ class BacklogCatchUpEndToEndTest {
         Instant markerTime = end.plus(Duration.ofMinutes(5));
         try (InProcessApp app = InProcessApp.start(config, EnrichScenario.CATALOGS)) {
             // Markers on both partitions, later and later, until every backlog window has closed: that needs
-            // both partitions past it. Each aggregate task closes its windows on its own, so wait for all of them.
-            ScheduledExecutorService nudger = Executors.newSingleThreadScheduledExecutor();
-            List<ConsumerRecord<byte[], byte[]>> aggregates;
-            try {
-                AtomicInteger nudges = new AtomicInteger();
-                nudger.scheduleWithFixedDelay(() -> {
-                    Instant t = markerTime.plusSeconds(15L * nudges.getAndIncrement());
-                    for (int partition = 0; partition < 2; partition++) {
-                        ItSupport.produce(bootstrap, names.input(), partition, List.of(marker(generator, t)),
-                                List.of(t));
-                    }
-                }, 0, 500, TimeUnit.MILLISECONDS);
-                // Read until every expected series-window is there or the deadline passes; the comparison
-                // below then names what is missing or wrong.
-                aggregates = ItSupport.readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
-                    Set<String> seen = new HashSet<>();
-                    read.forEach(r -> seen.add(codeSeries(r)));
-                    return seen.containsAll(recount.keySet());
-                }, TIMEOUT);
-            } finally {
-                nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
-                nudger.awaitTermination(30, TimeUnit.SECONDS);
-            }
-            Map<String, Long> counted = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : aggregates) {
-                String key = codeSeries(r);
-                if (key == null || !windowStart(r).isBefore(markerTime.minusMillis(WINDOW_MS))) {
-                    continue; // not a code aggregate, or the markers' own windows
-                }
-                long count = ItSupport.json(r.value()).path("count").asLong();
-                assertThat(counted.put(key, count)).as("one final aggregate per series and window: %s", key).isNull();
-            }
+            // both partitions past it.
+            Map<String, Long> counted = FinalAggregates.await(bootstrap, names.aggregates(), recount.keySet(),
+                    markerTime.minusMillis(WINDOW_MS), n -> {
+                        Instant t = markerTime.plusSeconds(15L * n);
+                        for (int partition = 0; partition < 2; partition++) {
+                            ItSupport.produce(bootstrap, names.input(), partition, List.of(marker(generator, t)),
+                                    List.of(t));
+                        }
+                    }, TIMEOUT);
             // Every backlog error enriched, counted by its own event time: tells a matcher or parse loss apart
             // from an aggregation loss.
             Map<String, Long> enrichedCount = new HashMap<>();
@@ -137,8 +106,10 @@ class BacklogCatchUpEndToEndTest {
                             + "|" + Instant.ofEpochMilli(window), 1L, Long::sum);
                 }
             }
-            assertThat(differences(enrichedCount, recount)).as("enriched errors vs the backlog").isEmpty();
-            assertThat(differences(counted, recount)).as("final aggregates vs a recount of the backlog").isEmpty();
+            assertThat(FinalAggregates.differences(enrichedCount, recount)).as("enriched errors vs the backlog")
+                    .isEmpty();
+            assertThat(FinalAggregates.differences(counted, recount)).as("final aggregates vs a recount of the backlog")
+                    .isEmpty();
             assertThat(app.state()).isEqualTo("RUNNING");
         } finally {
             ItSupport.deleteRecursively(dir);
@@ -153,46 +124,5 @@ class BacklogCatchUpEndToEndTest {
     private static GeneratedRecord marker(LogGenerator generator, Instant time) {
         return generator.error(time, generator.entry("nefia", "SSH_AUTH_FAILED"), SeedSystem.NEFIA.services().get(0),
                 WireFormat.LOGFMT);
-    }
-
-    /** {@code service|catalog|code|windowStart}; aggregates name a service-less event's service "unknown". */
-    private static String seriesKey(ExpectedError x, Instant t) {
-        long window = Math.floorDiv(t.toEpochMilli(), WINDOW_MS) * WINDOW_MS;
-        String service = x.service() == null ? "unknown" : x.service();
-        return service + "|" + x.catalog() + "|" + x.code() + "|" + Instant.ofEpochMilli(window);
-    }
-
-    /** The series key of a code aggregate, as {@link #seriesKey}; null for other kinds. */
-    private static String codeSeries(ConsumerRecord<byte[], byte[]> r) {
-        JsonNode a = ItSupport.json(r.value());
-        if (!"code".equals(a.path("kind").asText())) {
-            return null;
-        }
-        return a.path("service").asText() + "|" + a.path("catalog").asText() + "|" + a.path("code").asText() + "|"
-                + windowStart(r);
-    }
-
-    private static Instant windowStart(ConsumerRecord<byte[], byte[]> r) {
-        return Instant.parse(ItSupport.json(r.value()).path("window").path("start").asText());
-    }
-
-    /** Keys whose values differ (at most 20, so a failure stays readable), and how many differ in all. */
-    private static List<String> differences(Map<String, Long> actual, Map<String, Long> expected) {
-        List<String> out = new ArrayList<>();
-        TreeSet<String> keys = new TreeSet<>(actual.keySet());
-        keys.addAll(expected.keySet());
-        int differing = 0;
-        for (String k : keys) {
-            if (!Objects.equals(actual.get(k), expected.get(k))) {
-                differing++;
-                if (out.size() < 20) {
-                    out.add(k + ": " + actual.get(k) + " != " + expected.get(k));
-                }
-            }
-        }
-        if (differing > out.size()) {
-            out.add("... " + differing + " series-windows differ in all, of " + keys.size());
-        }
-        return out;
     }
 }

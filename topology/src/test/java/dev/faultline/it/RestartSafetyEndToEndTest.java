@@ -123,50 +123,25 @@ class RestartSafetyEndToEndTest {
                     expectedByOffset.computeIfAbsent(meta.get(i).partition() + ":" + meta.get(i).offset(),
                             k -> new ArrayList<>())
                             .add(x.service() + "|" + codeKey);
-                    long window = Math.floorDiv(times.get(i).toEpochMilli(), WINDOW_MS) * WINDOW_MS;
-                    // Aggregates name a service-less event's service "unknown".
-                    String service = x.service() == null ? "unknown" : x.service();
-                    recount.merge(service + "|" + codeKey + "|" + Instant.ofEpochMilli(window), 1L, Long::sum);
+                    recount.merge(FinalAggregates.key(x, times.get(i), WINDOW_MS), 1L, Long::sum);
                 }
             }
-            assertThat(differences(actualByOffset, expectedByOffset)).as("enriched errors per input offset, exactly once")
-                    .isEmpty();
+            assertThat(FinalAggregates.differences(actualByOffset, expectedByOffset))
+                    .as("enriched errors per input offset, exactly once").isEmpty();
             assertThat(actualByOffset.values().stream().mapToLong(List::size).sum()).isEqualTo(expectedEvents);
 
             // Later markers on every partition until every series-window of the input has its final aggregate:
             // a restarted aggregate task closes no window for one idle-partition timeout (wall clock), and then
-            // only once every partition is past it. Each aggregate task emits on its own, so wait for all.
-            List<ConsumerRecord<byte[], byte[]>> aggregates;
-            java.util.concurrent.ScheduledExecutorService nudger =
-                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-            try {
-                java.util.concurrent.atomic.AtomicInteger nudges = new java.util.concurrent.atomic.AtomicInteger();
-                nudger.scheduleWithFixedDelay(() -> {
-                    CatalogMarker n = marker(generator, m2.time.plusSeconds(nudges.incrementAndGet()));
-                    for (int p = 0; p < partitions; p++) {
-                        ItSupport.produce(bootstrap, names.input(), p, List.of(n.record), List.of(n.time));
-                    }
-                }, 0, 500, TimeUnit.MILLISECONDS);
-                aggregates = ItSupport.readUntilOrDeadline(bootstrap, names.aggregates(), read -> {
-                    java.util.Set<String> seen = new java.util.HashSet<>();
-                    read.forEach(r -> seen.add(aggregateKey(r)));
-                    return seen.containsAll(recount.keySet());
-                }, TIMEOUT);
-            } finally {
-                nudger.shutdown(); // no interrupt: a producer interrupted mid-close logs an error
-                nudger.awaitTermination(30, TimeUnit.SECONDS);
-            }
-            Map<String, Long> counted = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : aggregates) {
-                String key = aggregateKey(r);
-                Instant windowStart = Instant.parse(ItSupport.json(r.value()).path("window").path("start").asText());
-                if (key == null || !windowStart.isBefore(m1.time.minusMillis(WINDOW_MS))) {
-                    continue; // the markers' own windows
-                }
-                long count = ItSupport.json(r.value()).path("count").asLong();
-                assertThat(counted.put(key, count)).as("one final aggregate per series and window: %s", key).isNull();
-            }
-            assertThat(differences(counted, recount)).as("final aggregates vs a recount of the input").isEmpty();
+            // only once every partition is past it.
+            Map<String, Long> counted = FinalAggregates.await(bootstrap, names.aggregates(), recount.keySet(),
+                    m1.time.minusMillis(WINDOW_MS), n -> {
+                        CatalogMarker next = marker(generator, m2.time.plusSeconds(n + 1));
+                        for (int p = 0; p < partitions; p++) {
+                            ItSupport.produce(bootstrap, names.input(), p, List.of(next.record), List.of(next.time));
+                        }
+                    }, TIMEOUT);
+            assertThat(FinalAggregates.differences(counted, recount)).as("final aggregates vs a recount of the input")
+                    .isEmpty();
         } finally {
             first.destroyForcibly();
             if (second != null) {
@@ -177,30 +152,6 @@ class RestartSafetyEndToEndTest {
             }
             ItSupport.deleteRecursively(dir);
         }
-    }
-
-    /** Keys whose values differ (at most 20, so a failure stays readable), as "key: actual != expected". */
-    private static <K, V> List<String> differences(Map<K, V> actual, Map<K, V> expected) {
-        List<String> out = new ArrayList<>();
-        java.util.Set<K> keys = new java.util.TreeSet<>(java.util.Comparator.comparing(String::valueOf));
-        keys.addAll(actual.keySet());
-        keys.addAll(expected.keySet());
-        for (K k : keys) {
-            if (!java.util.Objects.equals(actual.get(k), expected.get(k)) && out.size() < 20) {
-                out.add(k + ": " + actual.get(k) + " != " + expected.get(k));
-            }
-        }
-        return out;
-    }
-
-    /** The series key of a code aggregate, {@code service|catalog|code|windowStart}; null for other kinds. */
-    private static String aggregateKey(ConsumerRecord<byte[], byte[]> r) {
-        JsonNode a = ItSupport.json(r.value());
-        if (!"code".equals(a.path("kind").asText())) {
-            return null;
-        }
-        return a.path("service").asText() + "|" + a.path("catalog").asText() + "|" + a.path("code").asText() + "|"
-                + Instant.parse(a.path("window").path("start").asText());
     }
 
     private static long timeOf(ConsumerRecord<byte[], byte[]> r) {
