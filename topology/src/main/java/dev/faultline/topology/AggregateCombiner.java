@@ -53,6 +53,8 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     static final String SOURCE_HEADER = "faultline.agg.source";
     /** Header of a watermark: wall-clock ms since the task's newest event time last advanced. */
     static final String IDLE_HEADER = "faultline.agg.idle-ms";
+    /** The key watermarks travel with; the partitioner sends them to every partition whatever it is. */
+    static final String WATERMARK_KEY = "";
     private static final byte COUNTS = 'c';
     private static final byte META = 'm';
     private static final Comparator<Held> FLUSH_ORDER = Comparator.<Held>comparingLong(h -> h.partial.timestamp())
@@ -242,9 +244,6 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         context.forward(new Record<>(WATERMARK_KEY, PartialAggregate.watermark(maxEventTime),
                 Math.max(0, maxEventTime), headers));
     }
-
-    /** The key watermarks travel with; the partitioner sends them to every partition whatever it is. */
-    static final String WATERMARK_KEY = "";
 
     private Headers sourceHeaders() {
         return new RecordHeaders().add(SOURCE_HEADER, source);
