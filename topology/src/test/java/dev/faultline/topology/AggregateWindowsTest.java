@@ -110,6 +110,21 @@ class AggregateWindowsTest {
         }
     }
 
+    @Test
+    void shouldCloseNoWindowForOneIdleTimeoutAfterTheTaskStarts() {
+        try (TopologyFixture f = new TopologyFixture("", null, FaultlineTopology.COMBINE_MAX_PARTIALS, false)) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            // Only partition 0 heard from yet: the other may still be starting, so nothing closes.
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            assertThat(f.aggregates.isEmpty()).as("inside the start-up hold").isTrue();
+
+            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            assertThat(codeCounts(f)).containsExactly(1L);
+        }
+    }
+
     private static double watermarkLag(TopologyFixture f) {
         return f.driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals("watermark-lag-ms"))

@@ -50,6 +50,11 @@ final class TopologyFixture implements AutoCloseable {
 
     /** {@code maxPartials}: the aggregate combiner's bound (flush everything beyond it). */
     TopologyFixture(String yaml, Supplier<Enricher> enricher, int maxPartials) {
+        this(yaml, enricher, maxPartials, true);
+    }
+
+    /** {@code pastStartUpHold} false: the wall clock starts where the tasks start, inside their start-up hold. */
+    TopologyFixture(String yaml, Supplier<Enricher> enricher, int maxPartials, boolean pastStartUpHold) {
         config = FaultlineConfig.parse(yaml, Map.of()).orThrow();
         Enricher real = Enricher.create(CATALOGS, config.enricherConfig());
         Topology topology = FaultlineTopology.build(config, enricher == null ? () -> real : enricher, null,
@@ -62,8 +67,11 @@ final class TopologyFixture implements AutoCloseable {
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, T0);
-        // Past the start-up hold of windows and alert resolution (one idle-partition timeout), as a running app soon is.
-        driver.advanceWallClockTime(config.idlePartitionTimeout());
+        if (pastStartUpHold) {
+            // Past the start-up hold of windows and alert resolution (one idle-partition timeout), as a running
+            // app soon is.
+            driver.advanceWallClockTime(config.idlePartitionTimeout());
+        }
         String input = config.inputTopics().get(0);
         logs = driver.createInputTopic(input, new ByteArraySerializer(), new ByteArraySerializer());
         enriched = driver.createOutputTopic(config.enrichedTopic(), new StringDeserializer(), new StringDeserializer());
