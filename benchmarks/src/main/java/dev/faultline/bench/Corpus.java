@@ -269,24 +269,13 @@ public final class Corpus {
         String line(Kind kind) {
             int target = MIN_BYTES + rnd.nextInt(MAX_BYTES - MIN_BYTES - 40);
             for (int attempt = 0; ; attempt++) {
-                String s;
-                switch (kind) {
-                    case JSON_TYPED:
-                        s = jsonTyped(target);
-                        break;
-                    case JSON_MESSAGE:
-                        s = jsonMessage(target);
-                        break;
-                    case TEXT:
-                        s = text(target);
-                        break;
-                    case NEAR_MISS:
-                        s = nearMiss(target);
-                        break;
-                    default:
-                        s = info(target);
-                        break;
-                }
+                String s = switch (kind) {
+                    case JSON_TYPED -> jsonTyped(target);
+                    case JSON_MESSAGE -> jsonMessage(target);
+                    case TEXT -> text(target);
+                    case NEAR_MISS -> nearMiss(target);
+                    case INFO -> info(target);
+                };
                 int len = s.getBytes(StandardCharsets.UTF_8).length;
                 if (len >= MIN_BYTES && len <= MAX_BYTES) {
                     return s;
@@ -467,26 +456,17 @@ public final class Corpus {
         }
 
         private String nearMissSentence() {
-            switch (rnd.nextInt(9)) {
-                case 0:
-                    return "register dump 0x" + pick(eCodes) + "F at offset " + rnd.nextInt(4096);
-                case 1:
-                    return "firmware status " + pick(eCodes) + rnd.nextInt(10) + " ignored";
-                case 2:
-                    return "metric " + pick(upperSnake) + "_TOTAL=" + rnd.nextInt(900) + " exported";
-                case 3:
-                    return "registered " + pick(dotted) + "_handler on bus " + rnd.nextInt(9);
-                case 4:
-                    return "order ORD-" + pick(eCodes) + "-" + (10 + rnd.nextInt(90)) + " shipped";
-                case 5:
-                    return "counter moved by " + pick(rpc) + rnd.nextInt(10) + " units";
-                case 6:
-                    return "topic " + pick(hyphenated) + "-" + rnd.nextInt(9) + " compacted";
-                case 7:
-                    return "loaded class " + pick(camel) + "Handler from plugin " + rnd.nextInt(20);
-                default:
-                    return "env NEFIA_" + pick(upperSnake) + "=1 and lib" + pick(upperSnake).toLowerCase() + ".so";
-            }
+            return switch (rnd.nextInt(9)) {
+                case 0 -> "register dump 0x" + pick(eCodes) + "F at offset " + rnd.nextInt(4096);
+                case 1 -> "firmware status " + pick(eCodes) + rnd.nextInt(10) + " ignored";
+                case 2 -> "metric " + pick(upperSnake) + "_TOTAL=" + rnd.nextInt(900) + " exported";
+                case 3 -> "registered " + pick(dotted) + "_handler on bus " + rnd.nextInt(9);
+                case 4 -> "order ORD-" + pick(eCodes) + "-" + (10 + rnd.nextInt(90)) + " shipped";
+                case 5 -> "counter moved by " + pick(rpc) + rnd.nextInt(10) + " units";
+                case 6 -> "topic " + pick(hyphenated) + "-" + rnd.nextInt(9) + " compacted";
+                case 7 -> "loaded class " + pick(camel) + "Handler from plugin " + rnd.nextInt(20);
+                default -> "env NEFIA_" + pick(upperSnake) + "=1 and lib" + pick(upperSnake).toLowerCase() + ".so";
+            };
         }
 
         /** Fills {@code %h %n %r %p %m %u} with random values and {@code %s} with {@code phrase}. */

@@ -3,8 +3,6 @@ package dev.faultline.topology;
 import dev.faultline.config.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
@@ -31,11 +29,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * still have events for, and those would be dropped. So windows close on event-time <em>watermarks</em>
  * instead: each combiner task names itself on every record and sends its newest event time to every partition
  * ({@link AggregateCombiner}), and a window of size {@code s} starting at {@code w} closes once
- * {@code w + s + grace} is at or before the <em>slowest</em> active task's watermark. A task whose watermark has
- * not advanced for {@code idleTimeout} of wall-clock time (a quiet or vanished partition) stops holding windows
- * open until it advances again. With one input partition this is exactly the newest event time, as before.
- * For one idle timeout after this task starts no window closes at all: a task that has not sent anything yet
- * is unknown here (partials still merge meanwhile, so this only delays final results).
+ * {@code w + s + grace} is at or before the <em>slowest</em> active task's watermark ({@link PartitionClock}:
+ * idle partitions, and the start-up hold, during which partials still merge). With one input partition this is
+ * exactly the newest event time, as before.
  *
  * <p>A partial whose window has already been emitted is late: dropped and counted in {@code dropped-records}.
  * The window stores are timestamped window stores named as before ({@code faultline-agg-<size>-store}), which
@@ -50,22 +46,13 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     /** A task not heard from for this long is forgotten (its entry in the progress store removed). */
     private static final long FORGET_AFTER_MS = Duration.ofHours(1).toMillis();
 
-    /** What is known of one combiner task. */
-    private static final class Source {
-        long watermark = Long.MIN_VALUE;
-        /** The idle time it last reported, at {@link #heardAt}. */
-        long idleMs;
-        /** Wall-clock time of the last record from it. */
-        long heardAt;
-    }
-
-    private final List<Duration> sizes;
     private final String[] storeNames;
     private final String[] labels;
     private final long[] sizesMs;
     private final long[] retentionsMs;
     private final long graceMs;
-    private final long idleTimeoutMs;
+    /** How long an idle combiner task is kept: at least an hour, and never less than the idle timeout. */
+    private final long forgetAfterMs;
     private final int maxHosts;
     private final int maxSampleChars;
     private final String progressStoreName;
@@ -76,23 +63,16 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     private Sensor dropped;
     /** How far the time windows close on trails the newest partition's: what a slow partition holds back. */
     private Sensor lag;
-    private final Map<String, Source> sources = new HashMap<>();
+    private final PartitionClock clock;
     /** Newest time of partials that name no task (written by a version before watermarks). */
     private long untracked = Long.MIN_VALUE;
     /** The event time windows are closed by; never goes back. */
     private long closedBy = Long.MIN_VALUE;
-    /**
-     * No window closes before this wall-clock time: a task of the input side that has not sent anything yet is
-     * unknown here, and one running ahead could close windows the unknown one still has events for (seen in a
-     * backlog catch-up: one task read its partition to the end before the other one's first record).
-     */
-    private long warmUntil;
     /** Per size: the first window start not emitted yet, or {@code Long.MIN_VALUE} before any emit. */
     private long[] nextStart;
 
     AggregateWindows(List<Duration> sizes, Duration grace, Duration idleTimeout, int maxHosts, int maxSampleChars,
             String progressStoreName, long punctuateMs) {
-        this.sizes = List.copyOf(sizes);
         int n = sizes.size();
         this.storeNames = new String[n];
         this.labels = new String[n];
@@ -105,7 +85,8 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace).toMillis();
         }
         this.graceMs = grace.toMillis();
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.clock = new PartitionClock(idleTimeout);
+        this.forgetAfterMs = Math.max(FORGET_AFTER_MS, idleTimeout.toMillis());
         this.maxHosts = maxHosts;
         this.maxSampleChars = maxSampleChars;
         this.progressStoreName = progressStoreName;
@@ -121,7 +102,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     @SuppressWarnings("unchecked")
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        stores = new TimestampedWindowStore[sizes.size()];
+        stores = new TimestampedWindowStore[sizesMs.length];
         for (int i = 0; i < stores.length; i++) {
             stores[i] = context.getStateStore(storeNames[i]);
         }
@@ -134,22 +115,17 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
                 "Event time between the newest input partition and the slowest active one, which windows close on",
                 Map.of("thread-id", Thread.currentThread().getName(), "task-id", task)), new Value());
         // Also on a revived task: everything is rebuilt from the restored store.
-        sources.clear();
         untracked = Long.MIN_VALUE;
         closedBy = Long.MIN_VALUE;
-        nextStart = new long[sizes.size()];
+        nextStart = new long[sizesMs.length];
         java.util.Arrays.fill(nextStart, Long.MIN_VALUE);
         long now = context.currentSystemTimeMs();
-        warmUntil = now + idleTimeoutMs;
+        clock.start(now);
         try (KeyValueIterator<String, Long> it = progress.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Long> kv = it.next();
                 if (kv.key.startsWith(SOURCE_PREFIX)) {
-                    // A fresh timeout for every task known before: a lagging one holds windows again at once.
-                    Source s = new Source();
-                    s.watermark = kv.value;
-                    s.heardAt = now;
-                    sources.put(kv.key.substring(SOURCE_PREFIX.length()), s);
+                    clock.restore(kv.key.substring(SOURCE_PREFIX.length()), kv.value, now);
                 } else if (kv.key.startsWith(EMITTED_PREFIX)) {
                     long size = Long.parseLong(kv.key.substring(EMITTED_PREFIX.length()));
                     for (int i = 0; i < sizesMs.length; i++) {
@@ -175,19 +151,10 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             untracked = Math.max(untracked, record.timestamp());
         } else {
             String id = new String(h.value(), StandardCharsets.UTF_8);
-            Source s = sources.get(id);
-            if (s == null) {
-                s = new Source();
-                sources.put(id, s);
-            }
-            s.heardAt = now;
             if (p.isWatermark()) {
-                s.watermark = Math.max(s.watermark, p.windowStart);
-                s.idleMs = idleMs(record);
-                progress.put(SOURCE_PREFIX + id, s.watermark);
+                progress.put(SOURCE_PREFIX + id, clock.heard(id, p.windowStart, idleMs(record), now));
             } else {
-                s.watermark = Math.max(s.watermark, record.timestamp());
-                s.idleMs = 0;
+                clock.heard(id, record.timestamp(), 0, now);
             }
         }
         if (!p.isWatermark()) {
@@ -215,34 +182,18 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     }
 
     private void onWallClock(long now) {
-        // Idleness moves with the wall clock alone; forget tasks long gone, so the map stays bounded.
-        Iterator<Map.Entry<String, Source>> it = sources.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, Source> e = it.next();
-            if (now - e.getValue().heardAt >= Math.max(FORGET_AFTER_MS, idleTimeoutMs)) {
-                progress.delete(SOURCE_PREFIX + e.getKey());
-                it.remove();
-            }
-        }
+        // Idleness moves with the wall clock alone; forget tasks long gone, so the store stays bounded.
+        clock.forget(now, forgetAfterMs, id -> progress.delete(SOURCE_PREFIX + id));
         advance(now);
     }
 
     /** Moves {@link #closedBy} to the slowest active task's watermark and emits every window that closes. */
     private void advance(long now) {
-        if (now < warmUntil) {
+        if (clock.holding(now)) {
             return;
         }
-        long slowest = Long.MAX_VALUE;
-        long newest = untracked;
-        boolean active = false;
-        for (Source s : sources.values()) {
-            newest = Math.max(newest, s.watermark);
-            if (s.watermark != Long.MIN_VALUE && s.idleMs + (now - s.heardAt) < idleTimeoutMs) {
-                active = true;
-                slowest = Math.min(slowest, s.watermark);
-            }
-        }
-        long by = active ? slowest : newest;
+        long newest = clock.newest(untracked);
+        long by = clock.slowest(now, untracked);
         if (by == Long.MIN_VALUE) {
             return;
         }

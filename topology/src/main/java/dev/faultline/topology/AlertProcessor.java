@@ -5,9 +5,7 @@ import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.ops.FaultlineMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -27,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * to every alert partition, and resolution and eviction run on the minimum of their times. Kafka Streams' own
  * stream time is the newest time of any partition, so in a backlog catch-up one partition running ahead would
  * resolve another partition's still-firing alerts, whose later occurrences then fire a second episode (a
- * flap). As for the windowed aggregates ({@link AggregateWindows}), a partition not heard from for the idle
- * timeout stops holding time back, and nothing resolves for one timeout after the task starts.
+ * flap). As for the windowed aggregates, a partition not heard from for the idle timeout stops holding time
+ * back, and nothing resolves for one timeout after the task starts ({@link PartitionClock}).
  */
 final class AlertProcessor implements Processor<String, Occurrence, String, byte[]> {
     private final String storeName;
@@ -39,13 +37,11 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, AlertState> store;
     private long series;
-    private final long idleTimeoutMs;
-    /** Per enrich task: {newest tick time, wall-clock time of that tick}. */
-    private final Map<String, long[]> sources = new HashMap<>();
+    /** The enrich tasks' tick times. */
+    private final PartitionClock clock;
     /** The slowest active partition's event time; never goes back. */
     private long eventTime = Long.MIN_VALUE;
     private long nextEvaluation = Long.MIN_VALUE;
-    private long warmUntil;
 
     AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher, Duration idleTimeout,
             FaultlineMetrics metrics) {
@@ -53,7 +49,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         this.storeName = storeName;
         this.policy = policy;
         this.enricher = enricher;
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.clock = new PartitionClock(idleTimeout);
     }
 
     @Override
@@ -66,10 +62,9 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                 series++;
             }
         }
-        sources.clear();
+        clock.start(context.currentSystemTimeMs());
         eventTime = Long.MIN_VALUE;
         nextEvaluation = Long.MIN_VALUE;
-        warmUntil = context.currentSystemTimeMs() + idleTimeoutMs;
         // Event time (ticks), not wall time, drives resolution: it is reproducible and TopologyTestDriver drives
         // it. The wall clock only decides which partitions are idle.
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::advance);
@@ -77,18 +72,10 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
 
     /** Moves {@link #eventTime} to the slowest active partition's tick time and evaluates when it has moved on. */
     private void advance(long now) {
-        if (now < warmUntil || sources.isEmpty()) {
+        if (clock.holding(now)) {
             return;
         }
-        long slowest = Long.MAX_VALUE;
-        long newest = Long.MIN_VALUE;
-        for (long[] s : sources.values()) {
-            newest = Math.max(newest, s[0]);
-            if (now - s[1] < idleTimeoutMs) {
-                slowest = Math.min(slowest, s[0]);
-            }
-        }
-        long t = slowest != Long.MAX_VALUE ? slowest : newest;
+        long t = clock.slowest(now, Long.MIN_VALUE);
         if (t <= eventTime) {
             return;
         }
@@ -106,9 +93,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         if (o != null && o.isTick()) {
             // Ticks from a version before they named their task count as one partition.
             long now = context.currentSystemTimeMs();
-            long[] s = sources.computeIfAbsent(o.svc == null ? "" : o.svc, k -> new long[] {Long.MIN_VALUE, now});
-            s[0] = Math.max(s[0], o.t);
-            s[1] = now;
+            clock.heard(o.svc == null ? "" : o.svc, o.t, 0, now);
             advance(now);
             return;
         }

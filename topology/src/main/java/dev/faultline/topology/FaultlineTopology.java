@@ -190,9 +190,9 @@ public final class FaultlineTopology {
     }
 
     /**
-     * On-window-close emits a window when the next record arrives after its close; a store retaining
-     * only size + grace may already have dropped it if that record comes after a quiet gap. The
-     * margin bounds how long a gap can be before a final result is lost.
+     * A window is emitted once every input partition's event time is past its close; a store retaining
+     * only size + grace could drop it before that, when one partition lags or the input pauses. The
+     * margin bounds that lag (beyond it {@link AggregateWindows} emits the window with what it has).
      */
     static Duration retention(Duration size, Duration grace) {
         Duration margin = size.compareTo(RETENTION_MARGIN) > 0 ? size : RETENTION_MARGIN;

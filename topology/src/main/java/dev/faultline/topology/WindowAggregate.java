@@ -23,11 +23,7 @@ final class WindowAggregate {
     /** Adds one occurrence; {@code maxHosts} bounds the distinct-host set. */
     WindowAggregate add(Occurrence o, int maxHosts) {
         if (kind == null) {
-            kind = o.kind;
-            svc = o.svc;
-            catalog = o.catalog;
-            code = o.code;
-            cls = o.cls;
+            dimensions(o.kind, o.svc, o.catalog, o.code, o.cls);
         }
         count++;
         if ("transient".equals(o.tr)) {
@@ -35,12 +31,8 @@ final class WindowAggregate {
         }
         firstSeen = Math.min(firstSeen, o.t);
         lastSeen = Math.max(lastSeen, o.t);
-        if (o.host != null && !hosts.contains(o.host)) {
-            if (hosts.size() < maxHosts) {
-                hosts.add(o.host);
-            } else {
-                hostsTruncated = true;
-            }
+        if (o.host != null) {
+            addHost(o.host, maxHosts);
         }
         if (sample == null && o.msg != null) {
             sample = o.msg;
@@ -55,29 +47,38 @@ final class WindowAggregate {
      */
     WindowAggregate merge(WindowAggregate p, int maxHosts) {
         if (kind == null) {
-            kind = p.kind;
-            svc = p.svc;
-            catalog = p.catalog;
-            code = p.code;
-            cls = p.cls;
+            dimensions(p.kind, p.svc, p.catalog, p.code, p.cls);
         }
         count += p.count;
         transientCount += p.transientCount;
         firstSeen = Math.min(firstSeen, p.firstSeen);
         lastSeen = Math.max(lastSeen, p.lastSeen);
         for (String h : p.hosts) {
-            if (!hosts.contains(h)) {
-                if (hosts.size() < maxHosts) {
-                    hosts.add(h);
-                } else {
-                    hostsTruncated = true;
-                }
-            }
+            addHost(h, maxHosts);
         }
         hostsTruncated |= p.hostsTruncated;
         if (sample == null) {
             sample = p.sample;
         }
         return this;
+    }
+
+    private void dimensions(String kind, String svc, String catalog, String code, String cls) {
+        this.kind = kind;
+        this.svc = svc;
+        this.catalog = catalog;
+        this.code = code;
+        this.cls = cls;
+    }
+
+    /** Adds a distinct host while there is room; one that does not fit marks the set truncated. */
+    private void addHost(String host, int maxHosts) {
+        if (!hosts.contains(host)) {
+            if (hosts.size() < maxHosts) {
+                hosts.add(host);
+            } else {
+                hostsTruncated = true;
+            }
+        }
     }
 }

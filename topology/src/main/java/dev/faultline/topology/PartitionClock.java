@@ -1,0 +1,101 @@
+package dev.faultline.topology;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The event time of a task downstream of a repartition, as the <em>slowest</em> of the upstream tasks (one per
+ * input partition) that feed it, not Kafka Streams' stream time, which is the newest of them. In a backlog
+ * catch-up one input partition runs ahead; closing windows or resolving alerts on its time would treat the
+ * others' events as late. Each upstream task names itself and reports its newest event time; a task whose time
+ * has not advanced for the idle timeout (it says so, or nothing has come from it for that long: a quiet or
+ * vanished partition) stops holding time back until it advances again. For one idle timeout after
+ * {@link #start} nothing is reported at all, since an upstream task that has not sent anything yet is unknown.
+ *
+ * <p>Time is passed in (Kafka Streams' {@code currentSystemTimeMs()}), so the test driver controls it. One per
+ * processor instance, used from its stream thread only.
+ */
+final class PartitionClock {
+    /** What is known of one upstream task. */
+    private static final class Source {
+        long time = Long.MIN_VALUE;
+        /** The idle time it last reported, at {@link #heardAt}. */
+        long idleMs;
+        /** Wall-clock time of the last record from it. */
+        long heardAt;
+    }
+
+    private final long idleTimeoutMs;
+    private final Map<String, Source> sources = new HashMap<>();
+    private long holdUntil;
+
+    PartitionClock(Duration idleTimeout) {
+        this.idleTimeoutMs = idleTimeout.toMillis();
+    }
+
+    /** Forgets every task; nothing is reported for one idle timeout from {@code now}. */
+    void start(long now) {
+        sources.clear();
+        holdUntil = now + idleTimeoutMs;
+    }
+
+    /** A task known before a restart, at {@code time}: it gets a fresh timeout, so a lagging one holds at once. */
+    void restore(String source, long time, long now) {
+        heard(source, time, 0, now);
+    }
+
+    /**
+     * Something came from {@code source}: its event time has reached {@code time}, and its time had not advanced
+     * for {@code idleMs} (0 when unknown). Returns the task's newest time.
+     */
+    long heard(String source, long time, long idleMs, long now) {
+        Source s = sources.computeIfAbsent(source, k -> new Source());
+        s.time = Math.max(s.time, time);
+        s.idleMs = idleMs;
+        s.heardAt = now;
+        return s.time;
+    }
+
+    /** Whether {@code now} is still inside the start-up hold. */
+    boolean holding(long now) {
+        return now < holdUntil;
+    }
+
+    /** The newest time of any task, and at least {@code floor}. */
+    long newest(long floor) {
+        long newest = floor;
+        for (Source s : sources.values()) {
+            newest = Math.max(newest, s.time);
+        }
+        return newest;
+    }
+
+    /**
+     * The slowest active task's time; when none is active, {@link #newest(long) newest(floor)}, which is
+     * {@code Long.MIN_VALUE} while nothing is known.
+     */
+    long slowest(long now, long floor) {
+        long slowest = Long.MAX_VALUE;
+        for (Source s : sources.values()) {
+            if (s.time != Long.MIN_VALUE && s.idleMs + (now - s.heardAt) < idleTimeoutMs) {
+                slowest = Math.min(slowest, s.time);
+            }
+        }
+        return slowest != Long.MAX_VALUE ? slowest : newest(floor);
+    }
+
+    /** Drops the tasks not heard from for {@code afterMs}, handing each one's name to {@code dropped}. */
+    void forget(long now, long afterMs, Consumer<String> dropped) {
+        Iterator<Map.Entry<String, Source>> it = sources.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Source> e = it.next();
+            if (now - e.getValue().heardAt >= afterMs) {
+                dropped.accept(e.getKey());
+                it.remove();
+            }
+        }
+    }
+}
