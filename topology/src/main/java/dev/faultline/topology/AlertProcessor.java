@@ -26,9 +26,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * stream time is the newest time of any partition, so in a backlog catch-up one partition running ahead would
  * resolve another partition's still-firing alerts, whose later occurrences then fire a second episode (a
  * flap). As for the windowed aggregates, a partition not heard from for the idle timeout stops holding time
- * back, and nothing resolves for one timeout after the task starts ({@link PartitionClock}).
+ * back, and nothing resolves for one timeout after the task starts ({@link PartitionClock}). When the whole input
+ * falls silent, time moves on with the wall clock, so a firing alert still resolves after the hold-down.
  */
 final class AlertProcessor implements Processor<String, Occurrence, String, byte[]> {
+    /** Not a task id (those look like {@code 0_1}), so it cannot stand in for one. */
+    private static final String RESTORED_SOURCE = "restored-state";
+
     private final String storeName;
     private final AlertPolicy policy;
     private final Supplier<Enricher> enricher;
@@ -56,17 +60,25 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        series = 0;
+        long lastSeen = Long.MIN_VALUE;
         try (KeyValueIterator<String, AlertState> it = store.all()) {
             while (it.hasNext()) {
-                it.next();
+                lastSeen = Math.max(lastSeen, it.next().value.lastSeen);
                 series++;
             }
         }
-        clock.start(context.currentSystemTimeMs());
+        long now = context.currentSystemTimeMs();
+        clock.start(now);
+        if (series > 0) {
+            // What the store last saw stands for the input's time until a task is heard from: should the input stay
+            // silent after a restart, time still moves on from there and firing alerts resolve.
+            clock.restore(RESTORED_SOURCE, lastSeen, now);
+        }
         eventTime = Long.MIN_VALUE;
         nextEvaluation = Long.MIN_VALUE;
         // Event time (ticks), not wall time, drives resolution: it is reproducible and TopologyTestDriver drives
-        // it. The wall clock only decides which partitions are idle.
+        // it. The wall clock only decides which partitions are idle and, once all are, how far time moves on.
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::advance);
     }
 

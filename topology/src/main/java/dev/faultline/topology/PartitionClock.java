@@ -12,8 +12,10 @@ import java.util.function.Consumer;
  * catch-up one input partition runs ahead; closing windows or resolving alerts on its time would treat the
  * others' events as late. Each upstream task names itself and reports its newest event time; a task whose time
  * has not advanced for the idle timeout (it says so, or nothing has come from it for that long: a quiet or
- * vanished partition) stops holding time back until it advances again. For one idle timeout after
- * {@link #start} nothing is reported at all, since an upstream task that has not sent anything yet is unknown.
+ * vanished partition) stops holding time back until it advances again. When every task is idle, time moves on
+ * with the wall clock from the newest time, so that a silent input still closes its last windows and resolves
+ * its alerts. For one idle timeout after {@link #start} nothing is reported at all, since an upstream task that
+ * has not sent anything yet is unknown.
  *
  * <p>Time is passed in (Kafka Streams' {@code currentSystemTimeMs()}), so the test driver controls it. One per
  * processor instance, used from its stream thread only.
@@ -74,17 +76,34 @@ final class PartitionClock {
     }
 
     /**
-     * The slowest active task's time; when none is active, {@link #newest(long) newest(floor)}, which is
-     * {@code Long.MIN_VALUE} while nothing is known.
+     * The slowest active task's time. When every known task is idle (no input anywhere), the newest time plus the
+     * wall-clock time since any task last advanced: a silent input would otherwise stop event time, and with it
+     * every window close and alert resolve, until the next record. {@code Long.MIN_VALUE} while nothing is known.
      */
     long slowest(long now, long floor) {
         long slowest = Long.MAX_VALUE;
+        long quietFor = Long.MAX_VALUE;
         for (Source s : sources.values()) {
-            if (s.time != Long.MIN_VALUE && s.idleMs + (now - s.heardAt) < idleTimeoutMs) {
+            if (s.time == Long.MIN_VALUE) {
+                continue;
+            }
+            long idle = s.idleMs + (now - s.heardAt);
+            if (idle < idleTimeoutMs) {
                 slowest = Math.min(slowest, s.time);
+            } else {
+                quietFor = Math.min(quietFor, idle);
             }
         }
-        return slowest != Long.MAX_VALUE ? slowest : newest(floor);
+        if (slowest != Long.MAX_VALUE) {
+            return slowest;
+        }
+        long newest = newest(floor);
+        if (newest == Long.MIN_VALUE || quietFor == Long.MAX_VALUE) {
+            return newest;
+        }
+        // Live, event time runs with the wall clock; so it is assumed to while nothing arrives. Only durations of
+        // the wall clock are used, never its reading, so a skew between log clocks and this host's does not matter.
+        return newest > Long.MAX_VALUE - quietFor ? Long.MAX_VALUE : newest + quietFor;
     }
 
     /** Drops the tasks not heard from for {@code afterMs}, handing each one's name to {@code dropped}. */

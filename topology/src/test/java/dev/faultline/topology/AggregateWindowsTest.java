@@ -53,8 +53,26 @@ class AggregateWindowsTest {
             f.driver.advanceWallClockTime(Duration.ofSeconds(29));
             assertThat(f.aggregates.isEmpty()).as("partition 1 heard from 29 s ago").isTrue();
 
+            watermark(repartition, "0_0", T0.plusSeconds(300), 0); // partition 0 is still live
             f.driver.advanceWallClockTime(Duration.ofSeconds(2));
             assertThat(codeCounts(f)).as("closed on partition 0 alone").containsExactly(1L);
+        }
+    }
+
+    @Test
+    void shouldCloseTheLastWindowWhenTheWholeInputFallsSilent() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(20), 2);
+            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            assertThat(f.aggregates.isEmpty()).as("not idle yet").isTrue();
+            // Silent since 10:00:20: 59 s on, time is taken to be 10:01:19, short of end + grace (10:01:30).
+            f.driver.advanceWallClockTime(Duration.ofSeconds(30));
+            assertThat(f.aggregates.isEmpty()).as("10:01:19").isTrue();
+
+            f.driver.advanceWallClockTime(Duration.ofSeconds(12));
+            assertThat(codeCounts(f)).as("10:01:31").containsExactly(3L);
         }
     }
 
