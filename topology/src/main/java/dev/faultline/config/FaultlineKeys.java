@@ -118,7 +118,8 @@ public final class FaultlineKeys {
     public static final ConfigKey<Duration> EVENT_TIME_IDLE_PARTITION_TIMEOUT = key(
             "event-time.idle-partition-timeout", DURATION, Duration.ofSeconds(30),
             "Windows close and alerts resolve on the slowest input partition's event time; a partition whose event "
-                    + "time has not advanced for this long stops holding them back.", positive());
+                    + "time has not advanced for this long stops holding them back; once all have, event time moves "
+                    + "on with the wall clock.", positive());
 
     public static final ConfigKey<Duration> ALERTS_WINDOW = key("alerts.window", DURATION, Duration.ofMinutes(1),
             "The window spike detection counts in.", positive());
