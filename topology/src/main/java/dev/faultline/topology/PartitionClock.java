@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * has not advanced for the idle timeout (it says so, or nothing has come from it for that long: a quiet or
  * vanished partition) stops holding time back until it advances again. When every task is idle, time moves on
  * with the wall clock from the newest time, so that a silent input still closes its last windows and resolves
- * its alerts. For one idle timeout after {@link #start} nothing is reported at all, since an upstream task that
- * has not sent anything yet is unknown.
+ * its alerts. Idleness counts only while this thread runs: after a stall of its own ({@link #observe}) every task
+ * gets a fresh timeout. For one idle timeout after {@link #start} nothing is reported at all, since an upstream
+ * task that has not sent anything yet is unknown.
  *
  * <p>Time is passed in (Kafka Streams' {@code currentSystemTimeMs()}), so the test driver controls it. One per
  * processor instance, used from its stream thread only.
@@ -31,17 +32,39 @@ final class PartitionClock {
     }
 
     private final long idleTimeoutMs;
+    /** A gap this long between two calls to {@link #observe} means this thread stood still. */
+    private final long stallMs;
     private final Map<String, Source> sources = new HashMap<>();
     private long holdUntil;
+    /** Wall-clock time of the last {@link #observe}. */
+    private long observedAt;
+    /** Since when this thread has run without a stall: silence before that was not watched, so it proves nothing. */
+    private long watchingSince;
 
     PartitionClock(Duration idleTimeout) {
         this.idleTimeoutMs = idleTimeout.toMillis();
+        this.stallMs = Math.max(1000, idleTimeoutMs / 4);
     }
 
     /** Forgets every task; nothing is reported for one idle timeout from {@code now}. */
     void start(long now) {
         sources.clear();
         holdUntil = now + idleTimeoutMs;
+        observedAt = now;
+        watchingSince = now;
+    }
+
+    /**
+     * Notes that this thread is running at {@code now}; call it before every {@link #slowest}. When this thread
+     * itself stood still (a long GC pause, a rebalance, a frozen VM), nothing could be heard meanwhile, so the
+     * silence says nothing about the input: idleness counts again from now, or a stall longer than the timeout
+     * would pass for idle input and close windows on time the input has not reached.
+     */
+    void observe(long now) {
+        if (now - observedAt > stallMs) {
+            watchingSince = now;
+        }
+        observedAt = now;
     }
 
     /** A task known before a restart, at {@code time}: it gets a fresh timeout, so a lagging one holds at once. */
@@ -87,7 +110,7 @@ final class PartitionClock {
             if (s.time == Long.MIN_VALUE) {
                 continue;
             }
-            long idle = s.idleMs + (now - s.heardAt);
+            long idle = Math.min(s.idleMs + (now - s.heardAt), now - watchingSince);
             if (idle < idleTimeoutMs) {
                 slowest = Math.min(slowest, s.time);
             } else {

@@ -50,11 +50,11 @@ class AggregateWindowsTest {
             partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
             watermark(repartition, "0_1", T0.plusSeconds(5), 0);
             partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
-            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            f.advanceWallClock(Duration.ofSeconds(29));
             assertThat(f.aggregates.isEmpty()).as("partition 1 heard from 29 s ago").isTrue();
 
             watermark(repartition, "0_0", T0.plusSeconds(300), 0); // partition 0 is still live
-            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            f.advanceWallClock(Duration.ofSeconds(2));
             assertThat(codeCounts(f)).as("closed on partition 0 alone").containsExactly(1L);
         }
     }
@@ -65,13 +65,13 @@ class AggregateWindowsTest {
             TestInputTopic<String, byte[]> repartition = repartition(f);
             partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
             partial(repartition, "0_1", WINDOW, T0.plusSeconds(20), 2);
-            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            f.advanceWallClock(Duration.ofSeconds(29));
             assertThat(f.aggregates.isEmpty()).as("not idle yet").isTrue();
             // Silent since 10:00:20: 59 s on, time is taken to be 10:01:19, short of end + grace (10:01:30).
-            f.driver.advanceWallClockTime(Duration.ofSeconds(30));
+            f.advanceWallClock(Duration.ofSeconds(30));
             assertThat(f.aggregates.isEmpty()).as("10:01:19").isTrue();
 
-            f.driver.advanceWallClockTime(Duration.ofSeconds(12));
+            f.advanceWallClock(Duration.ofSeconds(12));
             assertThat(codeCounts(f)).as("10:01:31").containsExactly(3L);
         }
     }
@@ -90,6 +90,28 @@ class AggregateWindowsTest {
             partial(repartition, "0_1", WINDOW + 300_000, T0.plusSeconds(301), 1);
             partial(repartition, "0_0", WINDOW + 600_000, T0.plusSeconds(600), 1);
             assertThat(f.aggregates.isEmpty()).as("the 10:05 window waits for partition 1 again").isTrue();
+        }
+    }
+
+    @Test
+    void shouldNotTakeAStallOfItsOwnThreadForSilentInput() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(20), 2);
+            // Two minutes without a single punctuation: this task's thread stood still (GC, rebalance), so the
+            // input's silence meanwhile was not seen and proves nothing.
+            f.driver.advanceWallClockTime(Duration.ofSeconds(120));
+            assertThat(f.aggregates.isEmpty()).as("just after the stall").isTrue();
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(25), 1);
+            assertThat(WindowedAggregatesTest.dropped(f)).as("what was read after the stall still counts")
+                    .isZero();
+
+            // Silence counts from the stall's end: 10:00:25 + 65 s reaches end + grace (10:01:30).
+            f.advanceWallClock(Duration.ofSeconds(64));
+            assertThat(f.aggregates.isEmpty()).as("10:01:29").isTrue();
+            f.advanceWallClock(Duration.ofSeconds(2));
+            assertThat(codeCounts(f)).containsExactly(4L);
         }
     }
 
@@ -135,10 +157,10 @@ class AggregateWindowsTest {
             // Only partition 0 heard from yet: the other may still be starting, so nothing closes.
             partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
             partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
-            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            f.advanceWallClock(Duration.ofSeconds(29));
             assertThat(f.aggregates.isEmpty()).as("inside the start-up hold").isTrue();
 
-            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            f.advanceWallClock(Duration.ofSeconds(2));
             assertThat(codeCounts(f)).containsExactly(1L);
         }
     }

@@ -46,12 +46,12 @@ class AlertEventTimeTest {
             for (int s = 60; s <= 600; s += 60) {
                 tick(topic, "0_0", T0.plusSeconds(s));
             }
-            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            f.advanceWallClock(Duration.ofSeconds(29));
             assertThat(statuses(f)).isEmpty();
 
             // Partition 0 is still live (same event time, nothing new in it); partition 1 has been silent for 31 s.
             tick(topic, "0_0", T0.plusSeconds(600));
-            f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+            f.advanceWallClock(Duration.ofSeconds(2));
             assertThat(statuses(f)).containsExactly("resolved", "resolved");
         }
     }
@@ -63,13 +63,28 @@ class AlertEventTimeTest {
             fireFromPartitionOne(f, topic); // the newest time heard is 10:00:38
             // The spike window 10:00 is followed by the normal window 10:01, and the 2m hold-down from 10:01
             // ends at 10:03: 142 s of silence after 10:00:38, if time goes on with the wall clock.
-            f.driver.advanceWallClockTime(Duration.ofSeconds(29));
+            f.advanceWallClock(Duration.ofSeconds(29));
             assertThat(statuses(f)).as("not idle yet").isEmpty();
-            f.driver.advanceWallClockTime(Duration.ofSeconds(101));
+            f.advanceWallClock(Duration.ofSeconds(101));
             assertThat(statuses(f)).as("10:02:48: inside the hold-down").isEmpty();
 
-            f.driver.advanceWallClockTime(Duration.ofSeconds(20));
+            f.advanceWallClock(Duration.ofSeconds(20));
             assertThat(statuses(f)).as("10:03:08").containsExactly("resolved", "resolved");
+        }
+    }
+
+    @Test
+    void shouldNotTakeAStallOfItsOwnThreadForSilentInput() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            fireFromPartitionOne(f, topic);
+            // Four minutes without a punctuation: long enough to pass the hold-down, had it been watched silence.
+            f.driver.advanceWallClockTime(Duration.ofSeconds(240));
+            assertThat(statuses(f)).as("just after the stall").isEmpty();
+
+            f.advanceWallClock(Duration.ofSeconds(150));
+            assertThat(statuses(f)).as("142 s of watched silence after 10:00:38").containsExactly("resolved",
+                    "resolved");
         }
     }
 

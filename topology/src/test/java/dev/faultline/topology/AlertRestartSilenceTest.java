@@ -66,11 +66,17 @@ class AlertRestartSilenceTest {
         return context;
     }
 
-    /** Moves the wall clock to {@code start + elapsed}, fires the processor's wall-clock punctuator, reads statuses. */
+    /**
+     * Moves the wall clock from {@code start} to {@code start + elapsed} a second at a time, firing the processor's
+     * wall-clock punctuator at each second as a running app would, and reads the statuses emitted.
+     */
     private static List<String> wallClock(MockProcessorContext<String, byte[]> context, long start, Duration elapsed) {
-        long now = start + elapsed.toMillis();
-        context.setCurrentSystemTimeMs(now);
-        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(now));
+        long from = context.currentSystemTimeMs();
+        for (long now = from + 1000; now <= start + elapsed.toMillis(); now += 1000) {
+            long at = now;
+            context.setCurrentSystemTimeMs(at);
+            context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(at));
+        }
         return statuses(context);
     }
 

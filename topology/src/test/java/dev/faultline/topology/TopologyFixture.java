@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class TopologyFixture implements AutoCloseable {
         if (pastStartUpHold) {
             // Past the start-up hold of windows and alert resolution (one idle-partition timeout), as a running
             // app soon is.
-            driver.advanceWallClockTime(config.idlePartitionTimeout());
+            advanceWallClock(config.idlePartitionTimeout());
         }
         String input = config.inputTopics().get(0);
         logs = driver.createInputTopic(input, new ByteArraySerializer(), new ByteArraySerializer());
@@ -120,6 +121,16 @@ final class TopologyFixture implements AutoCloseable {
 
     static List<JsonNode> values(TestOutputTopic<String, String> topic) {
         return topic.readValuesToList().stream().map(TopologyFixture::json).toList();
+    }
+
+    /**
+     * Moves the wall clock on in steps of at most a second, as a running app's punctuations see it. One big step
+     * would look to the processors like a stall of their own thread, after which they wait out a fresh timeout.
+     */
+    void advanceWallClock(Duration by) {
+        for (long left = by.toMillis(); left > 0; left -= 1000) {
+            driver.advanceWallClockTime(Duration.ofMillis(Math.min(1000, left)));
+        }
     }
 
     @Override
