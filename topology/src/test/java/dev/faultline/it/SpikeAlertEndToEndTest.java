@@ -95,6 +95,61 @@ class SpikeAlertEndToEndTest {
         }
     }
 
+    @Test
+    void aSpikeFollowedBySilenceStillResolvesAfterTheHoldDown() throws Exception {
+        String bootstrap = BROKER.bootstrapServers();
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("silence"));
+        EnrichScenario.createTopics(bootstrap, names, 1);
+        Path state = ItSupport.tempDir("faultline-it-state-");
+        String alerting = """
+                windows:
+                  sizes: [10s]
+                  grace: 0s
+                alerts:
+                  window: 10s
+                  min-count: 10
+                  resolve-hold-down: 20s
+                  repeat-interval: 1h
+                event-time:
+                  idle-partition-timeout: 8s
+                """;
+
+        // 60 s normal, then a 20 s spike, and then nothing at all: no normal traffic to move event time on.
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
+        GeneratorProfile.Spike spike = new GeneratorProfile.Spike(Duration.ofSeconds(60), Duration.ofSeconds(20), 20,
+                "foundry-mcp", CODE, SERVICE);
+        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 37,
+                GeneratorProfile.defaults().withTopic(names.input()).withSpike(spike));
+        List<GeneratedRecord> records = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        for (int ms = 0; ms < 80_000; ms += 100) {
+            Instant t = t0.plusMillis(ms);
+            records.add(generator.next(t));
+            times.add(t);
+            if (spike.active(Duration.ofMillis(ms))) {
+                records.add(generator.spike(t));
+                times.add(t);
+            }
+        }
+
+        try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
+                "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
+            ItSupport.produce(bootstrap, names.input(), records, times);
+
+            // About 8 s to count as silent and 20 s of hold-down after the spike's last window, on the wall clock.
+            List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
+                    read -> resolvedAfterFiring(read).isPresent(), Duration.ofSeconds(120),
+                    "a firing and then a resolved alert for " + SERVICE + " " + CODE + " with no input after the spike");
+
+            JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
+            assertThat(Instant.parse(resolved.path("endsAt").asText())).as("the spike's end: the first normal window")
+                    .isEqualTo(t0.plusSeconds(80));
+            assertThat(app.state()).isEqualTo("RUNNING");
+        } finally {
+            ItSupport.deleteRecursively(state);
+        }
+    }
+
     private static boolean isCodeAlert(ConsumerRecord<byte[], byte[]> r, String status) {
         JsonNode a = ItSupport.json(r.value());
         return status.equals(a.path("status").asText()) && SERVICE.equals(a.path("labels").path("service").asText())
