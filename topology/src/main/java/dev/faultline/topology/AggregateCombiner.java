@@ -91,13 +91,20 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     private long maxEventTime = Long.MIN_VALUE;
     private long lastFlushEventTime = Long.MIN_VALUE;
     private byte[] source;
-    /** Wall-clock time at which {@link #maxEventTime} last advanced. */
+    /**
+     * Wall-clock time at which {@link #maxEventTime} last advanced, or this task's thread last came back from a stall:
+     * the idle time it reports counts only time it was running and saw nothing new.
+     */
     private long lastAdvancedAt;
+    /** Wall-clock time this task's thread last ran a record or a punctuation. */
+    private long ranAt;
+    private final long stallMs;
     /** Whether this task's first watermark has been sent since it was (re)initialized. */
     private boolean announced;
 
     AggregateCombiner(String storeName, List<Duration> sizes, Duration grace, int maxHosts, long flushIntervalMs,
-            int maxEntries) {
+            int maxEntries, Duration idleTimeout) {
+        this.stallMs = PartitionClock.stallMs(idleTimeout);
         this.storeName = storeName;
         this.sizesMs = sizes.stream().mapToLong(Duration::toMillis).toArray();
         this.graceMs = grace.toMillis();
@@ -116,11 +123,13 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         lastFlushEventTime = Long.MIN_VALUE;
         source = context.taskId().toString().getBytes(StandardCharsets.UTF_8);
         lastAdvancedAt = context.currentSystemTimeMs();
+        ranAt = lastAdvancedAt;
         announced = false;
         restore();
         Duration every = Duration.ofMillis(flushIntervalMs);
         context.schedule(every, PunctuationType.STREAM_TIME, t -> flush());
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> {
+            ran(t);
             flush();
             sendWatermark();
         });
@@ -156,6 +165,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         if (ev == null) {
             return;
         }
+        ran(context.currentSystemTimeMs());
         for (Occurrence o : ev.occurrences()) {
             if (o.isTick()) {
                 continue;
@@ -231,6 +241,17 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
             store.delete(h.metaKey);
         }
         partials.clear();
+    }
+
+    /**
+     * Notes that this task's thread runs at {@code now}. After a stall of its own (a long GC pause, a rebalance) it
+     * could not read its partition meanwhile, so the stall does not count as idle time.
+     */
+    private void ran(long now) {
+        if (now - ranAt > stallMs) {
+            lastAdvancedAt = Math.max(lastAdvancedAt, now);
+        }
+        ranAt = now;
     }
 
     /** Sends this task's watermark to every partition, once it has seen an event. */

@@ -144,7 +144,7 @@ public final class FaultlineTopology {
             @Override
             public AggregateCombiner get() {
                 return new AggregateCombiner(AGG_PARTIALS_STORE, sizes, grace, maxHosts, COMBINE_INTERVAL_MS,
-                        maxPartials);
+                        maxPartials, config.idlePartitionTimeout());
             }
 
             @Override

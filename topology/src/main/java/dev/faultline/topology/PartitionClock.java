@@ -43,7 +43,12 @@ final class PartitionClock {
 
     PartitionClock(Duration idleTimeout) {
         this.idleTimeoutMs = idleTimeout.toMillis();
-        this.stallMs = Math.max(1000, idleTimeoutMs / 4);
+        this.stallMs = stallMs(idleTimeout);
+    }
+
+    /** How long a gap between two runs of a task's thread must be to count as a stall of that thread. */
+    static long stallMs(Duration idleTimeout) {
+        return Math.max(1000, idleTimeout.toMillis() / 4);
     }
 
     /** Forgets every task; nothing is reported for one idle timeout from {@code now}. */

@@ -193,6 +193,30 @@ class AggregateCombinerTest {
         }
     }
 
+    @Test
+    void shouldNotReportAStallOfItsOwnThreadAsIdleTime() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestOutputTopic<String, byte[]> repartition = repartition(f);
+            f.log(T0, SVC, "h1", null, "the last event");
+            f.advanceWallClock(java.time.Duration.ofSeconds(5));
+            assertThat(lastIdleMs(repartition)).as("watched: 5 s without news").isGreaterThanOrEqualTo(4000);
+
+            // A minute without a single punctuation: the thread stood still, it did not watch a quiet partition.
+            f.driver.advanceWallClockTime(java.time.Duration.ofSeconds(60));
+            assertThat(lastIdleMs(repartition)).as("idle time restarts after the stall").isLessThan(1000);
+            f.advanceWallClock(java.time.Duration.ofSeconds(3));
+            assertThat(lastIdleMs(repartition)).isBetween(2000L, 3000L);
+        }
+    }
+
+    /** The idle time the newest watermark sent reports. */
+    private static long lastIdleMs(TestOutputTopic<String, byte[]> repartition) {
+        List<TestRecord<String, byte[]>> watermarks = repartition.readRecordsToList().stream()
+                .filter(r -> r.key().equals(AggregateCombiner.WATERMARK_KEY)).toList();
+        assertThat(watermarks).isNotEmpty();
+        return Long.parseLong(header(watermarks.get(watermarks.size() - 1), AggregateCombiner.IDLE_HEADER));
+    }
+
     private static String header(TestRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
