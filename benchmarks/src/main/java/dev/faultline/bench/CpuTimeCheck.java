@@ -28,16 +28,23 @@ import java.util.regex.Pattern;
  * Blackhole (results are folded into a checksum), a plain JIT warm-up; use it to read JMH's figures,
  * not to replace them.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.faultline.bench.CpuTimeCheck [rounds] [warmupRounds]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.faultline.bench.CpuTimeCheck [rounds] [warmupRounds]
+ * [--by-kind]}; {@code --by-kind} adds the three pipeline loops over each {@link Corpus.Kind}'s lines alone.
  */
 public final class CpuTimeCheck {
 
     private CpuTimeCheck() {
     }
 
+    /** A loop over {@code lines} lines per call, run {@code passes} times per sample. */
+    private record Loop(IntSupplier body, int lines, int passes) {
+    }
+
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        List<String> positional = new ArrayList<>(List.of(args));
+        boolean byKind = positional.remove("--by-kind");
+        int rounds = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 15;
+        int warmup = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 10;
         CatalogSet set = new CatalogLoader().loadBundled().orThrow();
         Corpus corpus = Corpus.generate(set, Corpus.DEFAULT_SIZE, Corpus.DEFAULT_SEED);
         byte[][] lines = corpus.lines();
@@ -47,34 +54,10 @@ public final class CpuTimeCheck {
         RegexBaseline regex = RegexBaseline.of(set);
         Pattern pattern = regex.pattern();
         SourceRef source = SourceRef.kafka("logs.raw", 0, 0L);
-        LogEvent[] events = new LogEvent[lines.length];
-        for (int i = 0; i < lines.length; i++) {
-            events[i] = ((ParseResult.Events) parser.parse(lines[i])).events().get(0);
-        }
 
-        Map<String, IntSupplier> loops = new LinkedHashMap<>();
-        loops.put("faultline", () -> {
-            int h = 0;
-            for (byte[] line : lines) {
-                h += System.identityHashCode(enricher.process(line, source, null)) & 1;
-            }
-            return h;
-        });
-        loops.put("parseOnly", () -> {
-            int h = 0;
-            for (byte[] line : lines) {
-                h += System.identityHashCode(parser.parse(line)) & 1;
-            }
-            return h;
-        });
-        loops.put("matchOnly", () -> {
-            int h = 0;
-            for (LogEvent e : events) {
-                h += matcher.match(e).errors().size();
-            }
-            return h;
-        });
-        loops.put("regexBaseline", () -> {
+        Map<String, Loop> loops = new LinkedHashMap<>();
+        pipelineLoops(loops, "", lines, enricher, parser, matcher, source, lines.length);
+        loops.put("regexBaseline", new Loop(() -> {
             int h = 0;
             for (byte[] line : lines) {
                 java.util.regex.Matcher m = pattern.matcher(new String(line, StandardCharsets.UTF_8));
@@ -84,7 +67,20 @@ public final class CpuTimeCheck {
                 }
             }
             return h;
-        });
+        }, lines.length, 1));
+        if (byKind) {
+            // Each kind's lines alone: what a line of that shape costs, so work can go where the time is.
+            for (Corpus.Kind kind : Corpus.Kind.values()) {
+                List<byte[]> of = new ArrayList<>();
+                for (int i = 0; i < corpus.size(); i++) {
+                    if (corpus.kind(i) == kind) {
+                        of.add(lines[i]);
+                    }
+                }
+                pipelineLoops(loops, "/" + kind, of.toArray(new byte[0][]), enricher, parser, matcher, source,
+                        lines.length);
+            }
+        }
 
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
@@ -94,24 +90,23 @@ public final class CpuTimeCheck {
         for (int r = 0; r < warmup + rounds; r++) {
             for (int k = 0; k < names.size(); k++) {
                 String name = names.get((k + r) % names.size()); // rotate the order every round
-                IntSupplier loop = loops.get(name);
-                // about 0.3 s of CPU per sample whatever the loop's speed
-                int passes = name.equals("regexBaseline") ? 1 : 20;
+                Loop loop = loops.get(name);
                 long cpu0 = mx.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
-                for (int p = 0; p < passes; p++) {
-                    sink += loop.getAsInt();
+                for (int p = 0; p < loop.passes(); p++) {
+                    sink += loop.body().getAsInt();
                 }
                 long cpu = mx.getCurrentThreadCpuTime() - cpu0;
                 long wall = System.nanoTime() - wall0;
                 if (r >= warmup) {
-                    double n = (double) passes * lines.length;
+                    double n = (double) loop.passes() * loop.lines();
                     samples.get(name).add(new double[] {n / (cpu / 1e9), n / (wall / 1e9)});
                 }
             }
         }
         System.out.printf("%d rounds after %d warm-up rounds, interleaved; median and min–max%n", rounds, warmup);
-        System.out.printf("%-14s %14s %25s %14s %9s%n", "loop", "lines/CPU-s", "(min – max)", "lines/wall-s", "wall/CPU");
+        System.out.printf("%-24s %14s %25s %14s %9s %9s%n", "loop", "lines/CPU-s", "(min – max)", "lines/wall-s",
+                "wall/CPU", "ns/line");
         Map<String, Double> cpuMedian = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> e : samples.entrySet()) {
             double[] cpu = e.getValue().stream().mapToDouble(s -> s[0]).sorted().toArray();
@@ -119,12 +114,46 @@ public final class CpuTimeCheck {
             double c = median(cpu);
             double w = median(wall);
             cpuMedian.put(e.getKey(), c);
-            System.out.printf("%-14s %,14.0f %,12.0f – %,10.0f %,14.0f %9.2f%n", e.getKey(), c, cpu[0],
-                    cpu[cpu.length - 1], w, c / w);
+            System.out.printf("%-24s %,14.0f %,12.0f – %,10.0f %,14.0f %9.2f %9.0f%n", e.getKey(), c, cpu[0],
+                    cpu[cpu.length - 1], w, c / w, 1e9 / c);
         }
         System.out.printf("faultline / regexBaseline (CPU time): %.1f×%n",
                 cpuMedian.get("faultline") / cpuMedian.get("regexBaseline"));
         System.out.println("(checksum " + sink + ")");
+    }
+
+    /**
+     * The three pipeline loops over {@code lines}, named {@code faultline}, {@code parseOnly} and {@code matchOnly}
+     * plus {@code suffix}; as many passes per sample as make about {@code corpusLines} × 20 lines (~0.3 s of CPU).
+     */
+    private static void pipelineLoops(Map<String, Loop> loops, String suffix, byte[][] lines, Enricher enricher,
+            EventParser parser, Matcher matcher, SourceRef source, int corpusLines) {
+        LogEvent[] events = new LogEvent[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            events[i] = ((ParseResult.Events) parser.parse(lines[i])).events().get(0);
+        }
+        int passes = Math.max(1, 20 * corpusLines / lines.length);
+        loops.put("faultline" + suffix, new Loop(() -> {
+            int h = 0;
+            for (byte[] line : lines) {
+                h += System.identityHashCode(enricher.process(line, source, null)) & 1;
+            }
+            return h;
+        }, lines.length, passes));
+        loops.put("parseOnly" + suffix, new Loop(() -> {
+            int h = 0;
+            for (byte[] line : lines) {
+                h += System.identityHashCode(parser.parse(line)) & 1;
+            }
+            return h;
+        }, lines.length, passes));
+        loops.put("matchOnly" + suffix, new Loop(() -> {
+            int h = 0;
+            for (LogEvent e : events) {
+                h += matcher.match(e).errors().size();
+            }
+            return h;
+        }, lines.length, passes));
     }
 
     private static double median(double[] sorted) {
