@@ -36,43 +36,15 @@ class SpikeAlertEndToEndTest {
         // One partition: one stream time for every task, so windows close exactly when the data says.
         EnrichScenario.createTopics(bootstrap, names, 1);
         Path state = ItSupport.tempDir("faultline-it-state-");
-        String alerting = """
-                windows:
-                  sizes: [10s]
-                  grace: 0s
-                alerts:
-                  window: 10s
-                  min-count: 10
-                  resolve-hold-down: 20s
-                  repeat-interval: 1h
-                event-time:
-                  # Nothing resolves for one timeout after the alert task starts; keep the test short.
-                  idle-partition-timeout: 5s
-                """;
-
-        // 60 s normal, 20 s spike, 90 s normal again: 10 records per simulated second, +20/s of the spike code.
+        // Nothing resolves for one timeout after the alert task starts; keep the test short.
+        String alerting = alerting("5s");
+        // 60 s normal, 20 s spike, 90 s normal again.
         Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-        GeneratorProfile.Spike spike = new GeneratorProfile.Spike(Duration.ofSeconds(60), Duration.ofSeconds(20), 20,
-                "foundry-mcp", CODE, SERVICE);
-        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 31,
-                GeneratorProfile.defaults().withTopic(names.input()).withSpike(spike));
-        List<GeneratedRecord> records = new ArrayList<>();
-        List<Instant> times = new ArrayList<>();
-        for (int ms = 0; ms < 170_000; ms += 100) {
-            Instant t = t0.plusMillis(ms);
-            records.add(generator.next(t));
-            times.add(t);
-            if (spike.active(Duration.ofMillis(ms))) {
-                records.add(generator.spike(t));
-                times.add(t);
-                records.add(generator.spike(t.plusMillis(50)));
-                times.add(t.plusMillis(50));
-            }
-        }
+        Workload w = workload(names, t0, 31, Duration.ofSeconds(170));
 
         try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
                 "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
-            ItSupport.produce(bootstrap, names.input(), records, times);
+            ItSupport.produce(bootstrap, names.input(), w.records(), w.times());
 
             List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
                     read -> resolvedAfterFiring(read).isPresent(), TIMEOUT,
@@ -101,40 +73,14 @@ class SpikeAlertEndToEndTest {
         ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("silence"));
         EnrichScenario.createTopics(bootstrap, names, 1);
         Path state = ItSupport.tempDir("faultline-it-state-");
-        String alerting = """
-                windows:
-                  sizes: [10s]
-                  grace: 0s
-                alerts:
-                  window: 10s
-                  min-count: 10
-                  resolve-hold-down: 20s
-                  repeat-interval: 1h
-                event-time:
-                  idle-partition-timeout: 8s
-                """;
-
-        // 60 s normal, then a 20 s spike, and then nothing at all: no normal traffic to move event time on.
+        String alerting = alerting("8s");
+        // 60 s normal, then the 20 s spike, and then nothing at all: no normal traffic to move event time on.
         Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-        GeneratorProfile.Spike spike = new GeneratorProfile.Spike(Duration.ofSeconds(60), Duration.ofSeconds(20), 20,
-                "foundry-mcp", CODE, SERVICE);
-        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, 37,
-                GeneratorProfile.defaults().withTopic(names.input()).withSpike(spike));
-        List<GeneratedRecord> records = new ArrayList<>();
-        List<Instant> times = new ArrayList<>();
-        for (int ms = 0; ms < 80_000; ms += 100) {
-            Instant t = t0.plusMillis(ms);
-            records.add(generator.next(t));
-            times.add(t);
-            if (spike.active(Duration.ofMillis(ms))) {
-                records.add(generator.spike(t));
-                times.add(t);
-            }
-        }
+        Workload w = workload(names, t0, 37, Duration.ofSeconds(80));
 
         try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
                 "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
-            ItSupport.produce(bootstrap, names.input(), records, times);
+            ItSupport.produce(bootstrap, names.input(), w.records(), w.times());
 
             // About 8 s to count as silent and 20 s of hold-down after the spike's last window, on the wall clock.
             List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
@@ -148,6 +94,50 @@ class SpikeAlertEndToEndTest {
         } finally {
             ItSupport.deleteRecursively(state);
         }
+    }
+
+    /** 10 s windows and alert windows, at least 10 to fire, 20 s hold-down; the given idle-partition timeout. */
+    private static String alerting(String idleTimeout) {
+        return """
+                windows:
+                  sizes: [10s]
+                  grace: 0s
+                alerts:
+                  window: 10s
+                  min-count: 10
+                  resolve-hold-down: 20s
+                  repeat-interval: 1h
+                event-time:
+                  idle-partition-timeout: %s
+                """.formatted(idleTimeout);
+    }
+
+    private record Workload(List<GeneratedRecord> records, List<Instant> times) {
+    }
+
+    /**
+     * {@code length} of simulated traffic from {@code t0}: 10 records per second, and from 60 s to 80 s the spike,
+     * +20/s of {@link #CODE}. Each record carries its own event and record time.
+     */
+    private static Workload workload(ItSupport.Names names, Instant t0, long seed, Duration length) {
+        GeneratorProfile.Spike spike = new GeneratorProfile.Spike(Duration.ofSeconds(60), Duration.ofSeconds(20), 20,
+                "foundry-mcp", CODE, SERVICE);
+        LogGenerator generator = new LogGenerator(EnrichScenario.CATALOGS, seed,
+                GeneratorProfile.defaults().withTopic(names.input()).withSpike(spike));
+        List<GeneratedRecord> records = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        for (int ms = 0; ms < length.toMillis(); ms += 100) {
+            Instant t = t0.plusMillis(ms);
+            records.add(generator.next(t));
+            times.add(t);
+            if (spike.active(Duration.ofMillis(ms))) {
+                records.add(generator.spike(t));
+                times.add(t);
+                records.add(generator.spike(t.plusMillis(50)));
+                times.add(t.plusMillis(50));
+            }
+        }
+        return new Workload(records, times);
     }
 
     private static boolean isCodeAlert(ConsumerRecord<byte[], byte[]> r, String status) {
