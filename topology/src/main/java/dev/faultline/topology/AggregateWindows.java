@@ -120,7 +120,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
         nextStart = new long[sizesMs.length];
         java.util.Arrays.fill(nextStart, Long.MIN_VALUE);
         long now = context.currentSystemTimeMs();
-        clock.start(now);
+        clock.start(now, FaultlineTopology.AGG_WINDOWS + " " + context.taskId());
         try (KeyValueIterator<String, Long> it = progress.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Long> kv = it.next();

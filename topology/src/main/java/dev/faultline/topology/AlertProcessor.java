@@ -69,7 +69,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
             }
         }
         long now = context.currentSystemTimeMs();
-        clock.start(now);
+        clock.start(now, "faultline-alert-detector " + context.taskId());
         if (series > 0) {
             // What the store last saw stands for the input's time until a task is heard from: should the input stay
             // silent after a restart, time still moves on from there and firing alerts resolve.

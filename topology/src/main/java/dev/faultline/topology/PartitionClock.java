@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event time of a task downstream of a repartition, as the <em>slowest</em> of the upstream tasks (one per
@@ -22,6 +24,8 @@ import java.util.function.Consumer;
  * processor instance, used from its stream thread only.
  */
 final class PartitionClock {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
+
     /** What is known of one upstream task. */
     private static final class Source {
         long time = Long.MIN_VALUE;
@@ -40,6 +44,10 @@ final class PartitionClock {
     private long observedAt;
     /** Since when this thread has run without a stall: silence before that was not watched, so it proves nothing. */
     private long watchingSince;
+    /** Whose clock this is, for the log: the processor and its task. */
+    private String owner = "";
+    /** Whether time last moved on with the wall clock (every task idle); logged when it changes. */
+    private boolean silent;
 
     PartitionClock(Duration idleTimeout) {
         this.idleTimeoutMs = idleTimeout.toMillis();
@@ -51,8 +59,10 @@ final class PartitionClock {
         return Math.max(1000, idleTimeout.toMillis() / 4);
     }
 
-    /** Forgets every task; nothing is reported for one idle timeout from {@code now}. */
-    void start(long now) {
+    /** Forgets every task; nothing is reported for one idle timeout from {@code now}. {@code owner} names it in logs. */
+    void start(long now, String owner) {
+        this.owner = owner;
+        silent = false;
         sources.clear();
         holdUntil = now + idleTimeoutMs;
         observedAt = now;
@@ -67,6 +77,9 @@ final class PartitionClock {
      */
     void observe(long now) {
         if (now - observedAt > stallMs) {
+            // Rare (a rebalance, a long GC pause) and it delays closing windows, so say so.
+            LOG.info("{}: this thread did not run for {} ms; input partitions get a fresh idle timeout", owner,
+                    now - observedAt);
             watchingSince = now;
         }
         observedAt = now;
@@ -123,15 +136,33 @@ final class PartitionClock {
             }
         }
         if (slowest != Long.MAX_VALUE) {
+            silent(false, 0);
             return slowest;
         }
         long newest = newest(floor);
         if (newest == Long.MIN_VALUE || quietFor == Long.MAX_VALUE) {
             return newest;
         }
+        silent(true, quietFor);
         // Live, event time runs with the wall clock; so it is assumed to while nothing arrives. Only durations of
         // the wall clock are used, never its reading, so a skew between log clocks and this host's does not matter.
         return newest > Long.MAX_VALUE - quietFor ? Long.MAX_VALUE : newest + quietFor;
+    }
+
+    /** Logs the change into or out of silence, at debug: on a sporadic input it comes and goes every few minutes. */
+    private void silent(boolean now, long quietFor) {
+        if (now != silent) {
+            silent = now;
+            if (!LOG.isDebugEnabled()) {
+                return;
+            }
+            if (now) {
+                LOG.debug("{}: every input partition has been quiet for {} ms; event time moves on with the wall clock",
+                        owner, quietFor);
+            } else {
+                LOG.debug("{}: input partitions active again; event time follows the slowest one", owner);
+            }
+        }
     }
 
     /** Drops the tasks not heard from for {@code afterMs}, handing each one's name to {@code dropped}. */
