@@ -18,7 +18,7 @@ import net.jqwik.api.Tuple;
  * The safety rules of {@link PartitionClock}, on random runs of upstream tasks (three of them) reporting times and
  * idleness while the wall clock moves on in small steps and, now and then, in stalls of the clock's own thread.
  */
-class PartitionClockProperties {
+class PartitionClockPropertiesTest {
     private static final Duration IDLE = Duration.ofSeconds(30);
     private static final long IDLE_MS = IDLE.toMillis();
     private static final long STALL_MS = PartitionClock.stallMs(IDLE);
