@@ -91,20 +91,16 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     private long maxEventTime = Long.MIN_VALUE;
     private long lastFlushEventTime = Long.MIN_VALUE;
     private byte[] source;
-    /**
-     * Wall-clock time at which {@link #maxEventTime} last advanced, or this task's thread last came back from a stall:
-     * the idle time it reports counts only time it was running and saw nothing new.
-     */
+    /** Wall-clock time at which {@link #maxEventTime} last advanced. */
     private long lastAdvancedAt;
-    /** Wall-clock time this task's thread last ran a record or a punctuation. */
-    private long ranAt;
-    private final long stallMs;
+    /** The idle time it reports counts only time its thread ran and saw nothing new, not a stall of its own. */
+    private final StallWatch stalls;
     /** Whether this task's first watermark has been sent since it was (re)initialized. */
     private boolean announced;
 
     AggregateCombiner(String storeName, List<Duration> sizes, Duration grace, int maxHosts, long flushIntervalMs,
             int maxEntries, Duration idleTimeout) {
-        this.stallMs = PartitionClock.stallMs(idleTimeout);
+        this.stalls = new StallWatch(idleTimeout);
         this.storeName = storeName;
         this.sizesMs = sizes.stream().mapToLong(Duration::toMillis).toArray();
         this.graceMs = grace.toMillis();
@@ -123,13 +119,13 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         lastFlushEventTime = Long.MIN_VALUE;
         source = context.taskId().toString().getBytes(StandardCharsets.UTF_8);
         lastAdvancedAt = context.currentSystemTimeMs();
-        ranAt = lastAdvancedAt;
+        stalls.start(lastAdvancedAt);
         announced = false;
         restore();
         Duration every = Duration.ofMillis(flushIntervalMs);
         context.schedule(every, PunctuationType.STREAM_TIME, t -> flush());
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> {
-            ran(t);
+            stalls.ran(t);
             flush();
             sendWatermark();
         });
@@ -165,7 +161,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         if (ev == null) {
             return;
         }
-        ran(context.currentSystemTimeMs());
+        stalls.ran(context.currentSystemTimeMs());
         for (Occurrence o : ev.occurrences()) {
             if (o.isTick()) {
                 continue;
@@ -243,24 +239,13 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         partials.clear();
     }
 
-    /**
-     * Notes that this task's thread runs at {@code now}. After a stall of its own (a long GC pause, a rebalance) it
-     * could not read its partition meanwhile, so the stall does not count as idle time.
-     */
-    private void ran(long now) {
-        if (now - ranAt > stallMs) {
-            lastAdvancedAt = Math.max(lastAdvancedAt, now);
-        }
-        ranAt = now;
-    }
-
     /** Sends this task's watermark to every partition, once it has seen an event. */
     private void sendWatermark() {
         if (maxEventTime == Long.MIN_VALUE) {
             return;
         }
         announced = true;
-        long idle = Math.max(0, context.currentSystemTimeMs() - lastAdvancedAt);
+        long idle = Math.max(0, context.currentSystemTimeMs() - Math.max(lastAdvancedAt, stalls.since()));
         Headers headers = sourceHeaders().add(IDLE_HEADER, Long.toString(idle).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(WATERMARK_KEY, PartialAggregate.watermark(maxEventTime),
                 Math.max(0, maxEventTime), headers));

@@ -189,8 +189,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
 
     /** Moves {@link #closedBy} to the slowest active task's watermark and emits every window that closes. */
     private void advance(long now) {
-        clock.observe(now);
-        if (clock.holding(now)) {
+        if (!clock.ready(now)) {
             return;
         }
         long newest = clock.newest(untracked);

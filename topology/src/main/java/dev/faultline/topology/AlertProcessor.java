@@ -84,8 +84,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
 
     /** Moves {@link #eventTime} to the slowest active partition's tick time and evaluates when it has moved on. */
     private void advance(long now) {
-        clock.observe(now);
-        if (clock.holding(now)) {
+        if (!clock.ready(now)) {
             return;
         }
         long t = clock.slowest(now, Long.MIN_VALUE);

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * has not advanced for the idle timeout (it says so, or nothing has come from it for that long: a quiet or
  * vanished partition) stops holding time back until it advances again. When every task is idle, time moves on
  * with the wall clock from the newest time, so that a silent input still closes its last windows and resolves
- * its alerts. Idleness counts only while this thread runs: after a stall of its own ({@link #observe}) every task
- * gets a fresh timeout. For one idle timeout after {@link #start} nothing is reported at all, since an upstream
+ * its alerts. Idleness counts only while this thread runs: after a stall of its own ({@link #ready}) every task
+ * gets a fresh timeout ({@link StallWatch}). For one idle timeout after {@link #start} nothing is reported at all, since an upstream
  * task that has not sent anything yet is unknown.
  *
  * <p>Time is passed in (Kafka Streams' {@code currentSystemTimeMs()}), so the test driver controls it. One per
@@ -36,14 +36,10 @@ final class PartitionClock {
     }
 
     private final long idleTimeoutMs;
-    /** A gap this long between two calls to {@link #observe} means this thread stood still. */
-    private final long stallMs;
+    /** Silence before {@link StallWatch#since()} was not watched, so it proves nothing. */
+    private final StallWatch stalls;
     private final Map<String, Source> sources = new HashMap<>();
     private long holdUntil;
-    /** Wall-clock time of the last {@link #observe}. */
-    private long observedAt;
-    /** Since when this thread has run without a stall: silence before that was not watched, so it proves nothing. */
-    private long watchingSince;
     /** Whose clock this is, for the log: the processor and its task. */
     private String owner = "";
     /** Whether time last moved on with the wall clock (every task idle); logged when it changes. */
@@ -51,12 +47,7 @@ final class PartitionClock {
 
     PartitionClock(Duration idleTimeout) {
         this.idleTimeoutMs = idleTimeout.toMillis();
-        this.stallMs = stallMs(idleTimeout);
-    }
-
-    /** How long a gap between two runs of a task's thread must be to count as a stall of that thread. */
-    static long stallMs(Duration idleTimeout) {
-        return Math.max(1000, idleTimeout.toMillis() / 4);
+        this.stalls = new StallWatch(idleTimeout);
     }
 
     /** Forgets every task; nothing is reported for one idle timeout from {@code now}. {@code owner} names it in logs. */
@@ -65,24 +56,22 @@ final class PartitionClock {
         silent = false;
         sources.clear();
         holdUntil = now + idleTimeoutMs;
-        observedAt = now;
-        watchingSince = now;
+        stalls.start(now);
     }
 
     /**
-     * Notes that this thread is running at {@code now}; call it before every {@link #slowest}. When this thread
-     * itself stood still (a long GC pause, a rebalance, a frozen VM), nothing could be heard meanwhile, so the
-     * silence says nothing about the input: idleness counts again from now, or a stall longer than the timeout
-     * would pass for idle input and close windows on time the input has not reached.
+     * Notes that this thread runs at {@code now}, and says whether the start-up hold is over; call it before every
+     * {@link #slowest}. After a stall of this thread, idleness counts again from now: a stall longer than the
+     * timeout would otherwise pass for idle input and close windows on time the input has not reached.
      */
-    void observe(long now) {
-        if (now - observedAt > stallMs) {
+    boolean ready(long now) {
+        long stalled = stalls.ran(now);
+        if (stalled > 0) {
             // Rare (a rebalance, a long GC pause) and it delays closing windows, so say so.
             LOG.info("{}: this thread did not run for {} ms; input partitions get a fresh idle timeout", owner,
-                    now - observedAt);
-            watchingSince = now;
+                    stalled);
         }
-        observedAt = now;
+        return now >= holdUntil;
     }
 
     /** A task known before a restart, at {@code time}: it gets a fresh timeout, so a lagging one holds at once. */
@@ -100,11 +89,6 @@ final class PartitionClock {
         s.idleMs = idleMs;
         s.heardAt = now;
         return s.time;
-    }
-
-    /** Whether {@code now} is still inside the start-up hold. */
-    boolean holding(long now) {
-        return now < holdUntil;
     }
 
     /** The newest time of any task, and at least {@code floor}. */
@@ -128,7 +112,7 @@ final class PartitionClock {
             if (s.time == Long.MIN_VALUE) {
                 continue;
             }
-            long idle = Math.min(s.idleMs + (now - s.heardAt), now - watchingSince);
+            long idle = Math.min(s.idleMs + (now - s.heardAt), now - stalls.since());
             if (idle < idleTimeoutMs) {
                 slowest = Math.min(slowest, s.time);
             } else {
