@@ -10,6 +10,7 @@ import dev.faultline.generator.GeneratedRecord;
 import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
 import dev.faultline.generator.WireFormat;
+import dev.faultline.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,6 +121,8 @@ final class EnrichScenario {
                 topics.add(new NewTopic(t, partitions, (short) 1));
             }
             admin.createTopics(topics).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // Producing before the broker serves the new partitions can lose the first batch (see awaitLeaders).
+            EmbeddedKafkaBroker.awaitLeaders(admin, List.of(names.all()), Duration.ofSeconds(30));
         }
     }
 

@@ -113,8 +113,20 @@ public final class ItSupport {
     /** {@link #produce(String, String, List, List)} into one {@code partition} (null: the key's partition). */
     static List<RecordMetadata> produce(String bootstrap, String topic, Integer partition,
             List<GeneratedRecord> records, List<Instant> timestamps) {
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            return produce(p, topic, partition, records, timestamps);
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(producerConfig(bootstrap));
+    }
+
+    /** As above, with a producer the caller keeps open (and closes): one idempotent producer for many calls. */
+    static List<RecordMetadata> produce(KafkaProducer<byte[], byte[]> p, String topic, Integer partition,
+            List<GeneratedRecord> records, List<Instant> timestamps) {
         List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerConfig(bootstrap))) {
+        try {
             for (int i = 0; i < records.size(); i++) {
                 GeneratedRecord r = records.get(i);
                 Long ts = timestamps == null ? null : timestamps.get(i).toEpochMilli();
@@ -229,6 +241,16 @@ public final class ItSupport {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last {@code lines} lines of a text file, or a note saying why there are none. */
+    public static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,19 +73,27 @@ class RestartSafetyEndToEndTest {
 
         Process first = startApp(config, dir.resolve("first.log"));
         Process second = null;
+        AtomicInteger produced = new AtomicInteger();
         try {
             // Produce in the background in slices, so the kill lands while input is still flowing.
             CompletableFuture<List<RecordMetadata>> producing = CompletableFuture.supplyAsync(() -> {
                 List<RecordMetadata> meta = new ArrayList<>();
-                for (int from = 0; from < records.size(); from += 200) {
-                    int to = Math.min(records.size(), from + 200);
-                    meta.addAll(ItSupport.produce(bootstrap, names.input(), records.subList(from, to),
-                            times.subList(from, to)));
+                try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(bootstrap)) {
+                    for (int from = 0; from < records.size(); from += 200) {
+                        int to = Math.min(records.size(), from + 200);
+                        meta.addAll(ItSupport.produce(p, names.input(), null, records.subList(from, to),
+                                times.subList(from, to)));
+                        produced.set(to);
+                    }
                 }
                 return meta;
             });
-            ItSupport.readUntil(bootstrap, names.enriched(), read -> read.size() >= expectedEvents / 5, TIMEOUT,
-                    "the first instance to enrich a fifth of the input");
+            ItSupport.readUntil(bootstrap, names.enriched(), read -> {
+                if (producing.isCompletedExceptionally()) {
+                    producing.join(); // the input stopped: fail now, with its cause, not at the deadline
+                }
+                return read.size() >= expectedEvents / 5;
+            }, TIMEOUT, "the first instance to enrich a fifth of the input");
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, an open transaction left behind
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -142,6 +152,15 @@ class RestartSafetyEndToEndTest {
                     }, TIMEOUT);
             assertThat(FinalAggregates.differences(counted, recount)).as("final aggregates vs a recount of the input")
                     .isEmpty();
+        } catch (Throwable e) {
+            // The children's logs die with the temp dir: keep their last lines with the failure.
+            e.addSuppressed(new AssertionError("input records produced and acknowledged: " + produced.get()
+                    + " of " + records.size()));
+            e.addSuppressed(new AssertionError("first instance's log, last lines:\n"
+                    + ItSupport.tail(dir.resolve("first.log"), 80)));
+            e.addSuppressed(new AssertionError("second instance's log, last lines:\n"
+                    + ItSupport.tail(dir.resolve("second.log"), 80)));
+            throw e;
         } finally {
             first.destroyForcibly();
             if (second != null) {
