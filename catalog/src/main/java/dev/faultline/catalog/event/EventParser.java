@@ -1,7 +1,5 @@
 package dev.faultline.catalog.event;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -30,24 +28,10 @@ public final class EventParser {
 
     public EventParser(ParseConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        JsonFactory factory = jsonFactory(config);
         PathRules rules = new PathRules(config);
-        this.json = new JsonEventReader(rules, config, new OtlpReader(factory, rules, config));
+        this.json = new JsonEventReader(rules, config, new OtlpReader(rules, config));
         this.logfmt = new LogfmtReader(rules, config);
         this.text = new TextReader();
-    }
-
-    /**
-     * The Jackson factory for OTLP batches. Jackson enforces depth and string/name length as it reads, so a
-     * 10,000-deep record fails at depth maxDepth + 1 without recursion or buffering.
-     */
-    static JsonFactory jsonFactory(ParseConfig config) {
-        StreamReadConstraints constraints = StreamReadConstraints.builder()
-                .maxNestingDepth(config.maxDepth())
-                .maxStringLength(config.maxStringChars())
-                .maxNameLength(config.maxStringChars())
-                .build();
-        return JsonFactory.builder().streamReadConstraints(constraints).build();
     }
 
     public ParseConfig config() {

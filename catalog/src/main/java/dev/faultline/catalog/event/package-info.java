@@ -5,8 +5,9 @@
  * fields the matcher reads, and the bounds that keep hostile input from costing unbounded memory
  * or time (record size, nesting depth, string length, field and batch counts, UTF-8 validity).
  *
- * <p>JSON objects are read by a hand-written byte reader ({@code JsonEventReader}, held to Jackson's verdicts by
- * a test), OTLP batches by Jackson's tree model. Depends on Jackson and the JDK only; knows nothing of catalogs or
- * Kafka.
+ * <p>JSON is read by hand-written byte readers over one lexer ({@code JsonLexer}): one-event objects in a single
+ * pass ({@code JsonEventReader}), OTLP batches from a flat tape of the record ({@code JsonTape},
+ * {@code OtlpReader}). Tests hold both to Jackson's verdicts and values. Depends on the JDK only; knows nothing of
+ * catalogs or Kafka.
  */
 package dev.faultline.catalog.event;

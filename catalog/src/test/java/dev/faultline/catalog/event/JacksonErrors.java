@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 
-/** Jackson's failures as {@link ParseResult.Unreadable}s, for the readers that use Jackson (OTLP batches). */
+/** Jackson's failures as {@link ParseResult.Unreadable}s, for the tests' Jackson oracles. */
 final class JacksonErrors {
 
     private JacksonErrors() {

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * OTLP/JSON log batches ({@code ExportLogsServiceRequest}, as the Collector's Kafka exporter writes them with
+ * The OTLP reader as it was before {@link OtlpReader} read batches from a {@link JsonTape}: Jackson's tree model.
+ * Kept in the tests as an oracle ({@code OtlpReaderAgreementTest}): for any batch, both readers must agree.
+ *
+ * <p>OTLP/JSON log batches ({@code ExportLogsServiceRequest}, as the Collector's Kafka exporter writes them with
  * {@code encoding: otlp_json}). Batches are rare and structured several levels deep, so the tree model is used
  * here; it is built from the same constrained factory, so depth and string limits still hold.
  *
@@ -18,14 +21,14 @@ import java.util.Map;
  * {@code attributes.<key>} and run through the same path rules as JSON, so {@code error.type},
  * {@code exception.message} or {@code rpc.jsonrpc.error_code} are found exactly as in a JSON log.
  */
-final class OtlpReader {
+final class JacksonOtlpReader {
 
     private final JsonFactory factory;
     private final ObjectMapper mapper;
     private final PathRules rules;
     private final ParseConfig config;
 
-    OtlpReader(JsonFactory factory, PathRules rules, ParseConfig config) {
+    JacksonOtlpReader(JsonFactory factory, PathRules rules, ParseConfig config) {
         this.factory = factory;
         this.mapper = new ObjectMapper(factory);
         this.rules = rules;

@@ -67,7 +67,7 @@ class JsonReaderAgreementTest {
         }
         long packed = java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
 
-        long stop = JsonEventReader.special(packed);
+        long stop = JsonLexer.special(packed);
 
         assertThat(stop == 0 ? -1 : Long.numberOfTrailingZeros(stop) >>> 3).isEqualTo(expected);
     }
@@ -233,9 +233,9 @@ class JsonReaderAgreementTest {
         final JacksonEventReader jackson;
 
         Readers(ParseConfig config) {
-            JsonFactory factory = EventParser.jsonFactory(config);
+            JsonFactory factory = ParserFixtures.jsonFactory(config);
             PathRules rules = new PathRules(config);
-            OtlpReader otlp = new OtlpReader(factory, rules, config);
+            OtlpReader otlp = new OtlpReader(rules, config);
             fast = new JsonEventReader(rules, config, otlp);
             jackson = new JacksonEventReader(factory, rules, config, otlp);
         }

@@ -2,6 +2,8 @@ package dev.faultline.catalog.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -59,5 +61,18 @@ final class ParserFixtures {
         ParseConfig d = ParseConfig.defaults();
         return new ParseConfig(d.typedFields(), d.messageFields(), maxRecordBytes, maxDepth, maxStringChars,
                 maxFields, maxBatchRecords);
+    }
+
+    /**
+     * A Jackson factory with this config's limits, for the Jackson oracles ({@link JacksonEventReader},
+     * {@link JacksonOtlpReader}). Jackson enforces depth and string/name length as it reads.
+     */
+    static JsonFactory jsonFactory(ParseConfig config) {
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(config.maxDepth())
+                .maxStringLength(config.maxStringChars())
+                .maxNameLength(config.maxStringChars())
+                .build();
+        return JsonFactory.builder().streamReadConstraints(constraints).build();
     }
 }
