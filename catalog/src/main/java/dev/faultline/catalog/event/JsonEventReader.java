@@ -108,8 +108,7 @@ final class JsonEventReader {
                     int to = in.skipString(from, true);
                     if (depth == 1) {
                         if (in.equalsAscii(from, to, RESOURCE_LOGS)) {
-                            ParseResult invalid = EventParser.invalidUtf8(b, start, end, in.base);
-                            return invalid != null ? invalid : otlp.read(b, start, end, in.base);
+                            return otlp.read(b, start, end, in.base);
                         }
                         ecsMarker |= isEcsKey(in, from, to);
                     }

@@ -32,6 +32,8 @@ final class OtlpReader {
     private static final byte[] HOST_NAME = ascii("host.name");
     private static final byte[] TIME = ascii("timeUnixNano");
     private static final byte[] OBSERVED_TIME = ascii("observedTimeUnixNano");
+    /** The event's time: when it happened, else when the Collector saw it. */
+    private static final byte[][] TIMES = {TIME, OBSERVED_TIME};
     private static final byte[] SEVERITY_TEXT = ascii("severityText");
     private static final byte[] SEVERITY_NUMBER = ascii("severityNumber");
     private static final byte[] BODY = ascii("body");
@@ -61,7 +63,7 @@ final class OtlpReader {
     }
 
     /**
-     * @param start the index of the opening brace (leading whitespace and BOM already skipped, UTF-8 validated)
+     * @param start the index of the opening brace (leading whitespace and BOM already skipped)
      * @param base  the record's own offset, so positions in diagnostics are relative to the record
      */
     ParseResult read(byte[] bytes, int start, int end, int base) {
@@ -69,7 +71,10 @@ final class OtlpReader {
         try {
             return new Batch(work.tape.read(bytes, start, end, base), work.collector).events();
         } catch (JsonLexer.Bad bad) {
-            return new ParseResult.Unreadable(bad.reason, bad.getMessage());
+            // As JsonEventReader: invalid UTF-8 anywhere is reported first. A tape read whole proves the record valid
+            // (strings are checked, and outside them a byte above 0x7F is malformed JSON), so only failures pay.
+            ParseResult invalid = EventParser.invalidUtf8(bytes, start, end, base);
+            return invalid != null ? invalid : new ParseResult.Unreadable(bad.reason, bad.getMessage());
         } finally {
             work.tape.clear();
             work.collector.reset();
@@ -204,7 +209,7 @@ final class OtlpReader {
         private ParseResult.Unreadable event(int record, String service, String host, List<LogEvent> out) {
             String timestamp = null;
             Long epochMillis = null;
-            for (byte[] key : new byte[][] {TIME, OBSERVED_TIME}) {
+            for (byte[] key : TIMES) {
                 int time = t.member(record, key);
                 if (time >= 0 && (t.kind(time) == JsonTape.STRING || t.kind(time) == JsonTape.INT)) {
                     String text = t.text(time);

@@ -160,4 +160,20 @@ class EventParserOtlpTest {
 
         assertThat(unreadable(parser, utf8(record)).reason()).isEqualTo(UnreadableReason.STRING_TOO_LONG);
     }
+
+    @Test
+    void shouldReportInvalidUtf8InABatchFirstWhateverElseIsWrong() {
+        // malformed JSON (an empty array element) before the bad byte: UTF-8 is still what is reported
+        byte[] head = utf8("{\"resourceLogs\":[{\"scopeLogs\":[,]}],\"note\":\"ab");
+        byte[] tail = utf8("\"}");
+        byte[] record = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, record, 0, head.length);
+        record[head.length] = (byte) 0xC3; // a lead byte with no continuation
+        System.arraycopy(tail, 0, record, head.length + 1, tail.length);
+
+        ParseResult.Unreadable u = unreadable(PARSER, record);
+
+        assertThat(u.reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
+        assertThat(u.detail()).isEqualTo("invalid UTF-8 at byte " + head.length);
+    }
 }
