@@ -43,7 +43,7 @@ class JsonReaderAgreementTest {
     @Property(tries = 5000)
     void shouldRefuseMutatedDocumentsForJacksonsReason(@ForAll long seed) {
         Random random = new Random(seed);
-        byte[] record = mutate(document(random), random);
+        byte[] record = ParserFixtures.mutate(document(random), random);
 
         DEFAULT.assertAgree(record);
         TIGHT.assertAgree(record);
@@ -183,40 +183,6 @@ class JsonReaderAgreementTest {
     private static void space(StringBuilder sb, Random random) {
         if (random.nextInt(4) == 0) {
             sb.append(" \n\t\r".charAt(random.nextInt(4)));
-        }
-    }
-
-    private static byte[] mutate(byte[] record, Random random) {
-        byte[] inserts = "{}[]\",:\\ -0e.tn\u0001".getBytes(StandardCharsets.ISO_8859_1);
-        int at = record.length == 0 ? 0 : 1 + random.nextInt(Math.max(1, record.length - 1));
-        at = Math.min(at, record.length);
-        switch (random.nextInt(4)) {
-            case 0: // truncate
-                return java.util.Arrays.copyOf(record, at);
-            case 1: { // insert
-                byte[] out = new byte[record.length + 1];
-                System.arraycopy(record, 0, out, 0, at);
-                out[at] = inserts[random.nextInt(inserts.length)];
-                System.arraycopy(record, at, out, at + 1, record.length - at);
-                return out;
-            }
-            case 2: { // delete
-                if (at >= record.length) {
-                    return record;
-                }
-                byte[] out = new byte[record.length - 1];
-                System.arraycopy(record, 0, out, 0, at);
-                System.arraycopy(record, at + 1, out, at, record.length - at - 1);
-                return out;
-            }
-            default: { // replace an ASCII byte, keeping the record valid UTF-8
-                if (at >= record.length || record[at] < 0) {
-                    return record;
-                }
-                byte[] out = record.clone();
-                out[at] = inserts[random.nextInt(inserts.length)];
-                return out;
-            }
         }
     }
 

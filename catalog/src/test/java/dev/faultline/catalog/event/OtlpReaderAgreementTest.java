@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -46,7 +47,7 @@ class OtlpReaderAgreementTest {
     @Property(tries = 3000)
     void shouldRefuseMutatedBatchesForJacksonsReason(@ForAll long seed) {
         Random random = new Random(seed);
-        byte[] record = mutate(batch(random, random.nextBoolean()), random);
+        byte[] record = ParserFixtures.mutate(batch(random, random.nextBoolean()), random);
 
         DEFAULT.assertAgree(record);
         TIGHT.assertAgree(record);
@@ -145,21 +146,26 @@ class OtlpReaderAgreementTest {
             if (random.nextInt(6) != 0) {
                 sb.append(first ? "" : ",");
                 sb.append(name(random.nextInt(5) == 0 ? "instrumentationLibraryLogs" : "scopeLogs")).append(':');
-                if (random.nextInt(10) == 0) {
-                    sb.append("null");
-                } else if (wrong()) {
-                    sb.append(wrongValue());
-                } else {
-                    sb.append('[');
-                    int n = random.nextInt(3);
-                    for (int s = 0; s < n; s++) {
-                        sb.append(s > 0 ? "," : "");
-                        scope(sb);
-                    }
-                    sb.append(']');
-                }
+                list(sb, 10, 3, this::scope);
             }
             sb.append('}');
+        }
+
+        /** JSON null (one time in {@code nullOneIn}), a wrong value, or an array of up to {@code max - 1} elements. */
+        void list(StringBuilder sb, int nullOneIn, int max, Consumer<StringBuilder> element) {
+            if (random.nextInt(nullOneIn) == 0) {
+                sb.append("null");
+            } else if (wrong()) {
+                sb.append(wrongValue());
+            } else {
+                sb.append('[');
+                int n = random.nextInt(max);
+                for (int i = 0; i < n; i++) {
+                    sb.append(i > 0 ? "," : "");
+                    element.accept(sb);
+                }
+                sb.append(']');
+            }
         }
 
         void scope(StringBuilder sb) {
@@ -170,19 +176,7 @@ class OtlpReaderAgreementTest {
             sb.append("{\"scope\":{\"name\":\"lib\"}");
             if (random.nextInt(6) != 0) {
                 sb.append(',').append(name("logRecords")).append(':');
-                if (random.nextInt(12) == 0) {
-                    sb.append("null");
-                } else if (wrong()) {
-                    sb.append(wrongValue());
-                } else {
-                    sb.append('[');
-                    int n = random.nextInt(4);
-                    for (int i = 0; i < n; i++) {
-                        sb.append(i > 0 ? "," : "");
-                        logRecord(sb);
-                    }
-                    sb.append(']');
-                }
+                list(sb, 12, 4, this::logRecord);
             }
             sb.append('}');
         }
@@ -342,37 +336,6 @@ class OtlpReaderAgreementTest {
         return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\t", "\\t");
     }
 
-    /** One random byte inserted, deleted or replaced, keeping the record valid UTF-8 where it can. */
-    private static byte[] mutate(byte[] record, Random random) {
-        byte[] inserts = "{}[],:\"\\ 0-1e.tfnx".getBytes(StandardCharsets.US_ASCII);
-        int at = random.nextInt(record.length + 1);
-        switch (random.nextInt(3)) {
-            case 0: {
-                byte[] out = new byte[record.length + 1];
-                System.arraycopy(record, 0, out, 0, at);
-                out[at] = inserts[random.nextInt(inserts.length)];
-                System.arraycopy(record, at, out, at + 1, record.length - at);
-                return out;
-            }
-            case 1: {
-                if (at >= record.length) {
-                    return record;
-                }
-                byte[] out = new byte[record.length - 1];
-                System.arraycopy(record, 0, out, 0, at);
-                System.arraycopy(record, at + 1, out, at, record.length - at - 1);
-                return out;
-            }
-            default: {
-                if (at >= record.length || record[at] < 0) {
-                    return record;
-                }
-                byte[] out = record.clone();
-                out[at] = inserts[random.nextInt(inserts.length)];
-                return out;
-            }
-        }
-    }
 
     /** Both readers over one config. */
     private static final class Readers {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 
 /** Shared helpers for the parser tests. */
 final class ParserFixtures {
@@ -74,5 +75,43 @@ final class ParserFixtures {
                 .maxNameLength(config.maxStringChars())
                 .build();
         return JsonFactory.builder().streamReadConstraints(constraints).build();
+    }
+
+    /**
+     * The record cut short, or with one byte inserted, deleted or replaced (ASCII for ASCII, so what was valid
+     * UTF-8 stays so); never the first byte, so a JSON record still starts with its brace.
+     */
+    static byte[] mutate(byte[] record, Random random) {
+        byte[] inserts = "{}[]\",:\\ -0e.tn\u0001".getBytes(StandardCharsets.ISO_8859_1);
+        int at = record.length == 0 ? 0 : 1 + random.nextInt(Math.max(1, record.length - 1));
+        at = Math.min(at, record.length);
+        switch (random.nextInt(4)) {
+            case 0: // truncate
+                return java.util.Arrays.copyOf(record, at);
+            case 1: { // insert
+                byte[] out = new byte[record.length + 1];
+                System.arraycopy(record, 0, out, 0, at);
+                out[at] = inserts[random.nextInt(inserts.length)];
+                System.arraycopy(record, at, out, at + 1, record.length - at);
+                return out;
+            }
+            case 2: { // delete
+                if (at >= record.length) {
+                    return record;
+                }
+                byte[] out = new byte[record.length - 1];
+                System.arraycopy(record, 0, out, 0, at);
+                System.arraycopy(record, at + 1, out, at, record.length - at - 1);
+                return out;
+            }
+            default: { // replace an ASCII byte, keeping the record valid UTF-8
+                if (at >= record.length || record[at] < 0) {
+                    return record;
+                }
+                byte[] out = record.clone();
+                out[at] = inserts[random.nextInt(inserts.length)];
+                return out;
+            }
+        }
     }
 }
