@@ -2,6 +2,7 @@ package dev.faultline.catalogs;
 
 import dev.faultline.config.FaultlineConfig;
 import dev.faultline.config.FaultlineKeys;
+import dev.faultline.kafka.client.TopicReadiness;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -152,6 +153,13 @@ public final class CatalogTopic {
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                 try {
                     admin.createTopics(List.of(t)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
+                    // `catalog publish` produces next: not before the new partition is served (TopicReadiness)
+                    try {
+                        TopicReadiness.awaitLeaders(admin, List.of(topic), ADMIN_TIMEOUT);
+                    } catch (IllegalStateException e) {
+                        throw new KafkaAdminException("catalog topic " + topic + " was created but is not served: "
+                                + e.getMessage(), e);
+                    }
                     return Optional.empty();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {

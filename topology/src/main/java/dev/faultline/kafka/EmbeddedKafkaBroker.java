@@ -31,18 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import dev.faultline.kafka.client.TopicReadiness;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -323,43 +319,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
-            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), ADMIN_TIMEOUT);
+            // Callers produce at once (the demo's generator, the tests); see TopicReadiness for why that must wait.
+            TopicReadiness.awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), ADMIN_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating topics", e);
-        }
-    }
-
-    /**
-     * Waits until the broker leads every partition of {@code topics}, proven by a ListOffsets answered by each leader.
-     * A created topic is in the controller's metadata, and so in clients' metadata, a moment before the broker
-     * serves its partitions. An idempotent producer writing in that moment can have its first batch refused
-     * ({@code NOT_LEADER_OR_FOLLOWER}) while later batches land; the first batch's retry then fails on its
-     * sequence number until the delivery timeout (seen in this project's tests: records lost, 2 minutes stalled).
-     */
-    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
-            throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-                for (TopicDescription d : admin.describeTopics(topics).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
-                    for (TopicPartitionInfo p : d.partitions()) {
-                        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
-                    }
-                }
-                admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics " + topics + " have no serving leader: "
-                            + e.getCause(), e.getCause());
-                }
-            }
-            Thread.sleep(50); // the pause of a poll bounded by the deadline above
         }
     }
 

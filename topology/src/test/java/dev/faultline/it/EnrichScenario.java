@@ -10,7 +10,7 @@ import dev.faultline.generator.GeneratedRecord;
 import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
 import dev.faultline.generator.WireFormat;
-import dev.faultline.kafka.EmbeddedKafkaBroker;
+import dev.faultline.kafka.client.TopicReadiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,7 +122,7 @@ final class EnrichScenario {
             }
             admin.createTopics(topics).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             // Producing before the broker serves the new partitions can lose the first batch (see awaitLeaders).
-            EmbeddedKafkaBroker.awaitLeaders(admin, List.of(names.all()), Duration.ofSeconds(30));
+            TopicReadiness.awaitLeaders(admin, List.of(names.all()), Duration.ofSeconds(30));
         }
     }
 
