@@ -13,11 +13,12 @@ import java.util.List;
  */
 final class EventCollector {
 
-    static final int STRING = 0;
-    static final int INT = 1;
-    static final int FLOAT = 2;
-    static final int BOOL = 3;
-    static final int NULL = 4;
+    /** Value types, as the JSON lexer reports them; the other readers name theirs the same way. */
+    static final int STRING = JsonLexer.STRING;
+    static final int INT = JsonLexer.INT;
+    static final int FLOAT = JsonLexer.FLOAT;
+    static final int BOOL = JsonLexer.BOOL;
+    static final int NULL = JsonLexer.NULL;
 
     private final PathRules rules;
     private final int maxFields;

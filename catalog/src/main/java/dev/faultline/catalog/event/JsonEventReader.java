@@ -29,7 +29,7 @@ final class JsonEventReader {
     private final ParseConfig config;
     private final OtlpReader otlp;
     /**
-     * Per-thread working state, reset per record: a fresh collector, cursor and frame stack were ~45% of the
+     * Per-thread working state, reset per record: a fresh collector, lexer and frame stack were ~45% of the
      * bytes the JSON parse allocated (see {@link EventCollector#reset} for what that buys).
      */
     private final ThreadLocal<Scratch> scratch;
@@ -44,13 +44,13 @@ final class JsonEventReader {
     /** What one thread reuses from record to record. */
     private static final class Scratch {
         final EventCollector collector;
-        final JsonLexer cursor;
+        final JsonLexer lexer;
         /** Per open container: segments its key pushed << 1 | isArray; grows with the record's depth. */
         int[] frames = new int[16];
 
         Scratch(PathRules rules, ParseConfig config) {
             collector = new EventCollector(rules, config.maxFields());
-            cursor = new JsonLexer(config.maxStringChars());
+            lexer = new JsonLexer(config.maxStringChars());
         }
     }
 
@@ -60,7 +60,7 @@ final class JsonEventReader {
      */
     ParseResult read(byte[] bytes, int start, int end, int base) {
         Scratch work = scratch.get();
-        JsonLexer in = work.cursor.reset(bytes, end, base);
+        JsonLexer in = work.lexer.reset(bytes, end, base);
         try {
             return readObject(work, in, start);
         } catch (JsonLexer.Bad bad) {
@@ -101,11 +101,8 @@ final class JsonEventReader {
                     state = NAME;
                     break;
                 case NAME: {
-                    if (b[i] != '"') {
-                        throw in.malformed(i);
-                    }
                     int from = i + 1;
-                    int to = in.skipString(from, true);
+                    int to = in.name(i);
                     if (depth == 1) {
                         if (in.equalsAscii(from, to, RESOURCE_LOGS)) {
                             return otlp.read(b, start, end, in.base);
@@ -113,11 +110,7 @@ final class JsonEventReader {
                         ecsMarker |= isEcsKey(in, from, to);
                     }
                     pending = pushKey(c, in, from, to);
-                    i = in.skipWhitespace(to + 1);
-                    if (b[i] != ':') {
-                        throw in.malformed(i);
-                    }
-                    i++;
+                    i = in.colon(to);
                     state = VALUE;
                     break;
                 }
@@ -150,8 +143,7 @@ final class JsonEventReader {
                         state = AFTER_VALUE;
                     } else if (x == '{' || x == '[') {
                         if (depth == maxDepth) {
-                            throw new JsonLexer.Bad(UnreadableReason.TOO_DEEP,
-                                    "JSON nested deeper than " + maxDepth + " at byte " + (i - in.base));
+                            throw in.tooDeep(maxDepth, i);
                         }
                         if (depth == frames.length) {
                             frames = java.util.Arrays.copyOf(frames, depth * 2); // bounded by maxDepth
@@ -163,23 +155,8 @@ final class JsonEventReader {
                         i++;
                         state = x == '{' ? OBJECT_FIRST : ARRAY_FIRST;
                     } else {
-                        int type;
-                        int to;
-                        if (x == 't') {
-                            to = in.literal(i, JsonLexer.TRUE);
-                            type = EventCollector.BOOL;
-                        } else if (x == 'f') {
-                            to = in.literal(i, JsonLexer.FALSE);
-                            type = EventCollector.BOOL;
-                        } else if (x == 'n') {
-                            to = in.literal(i, JsonLexer.NULL);
-                            type = EventCollector.NULL;
-                        } else if (x == '-' || (x >= '0' && x <= '9')) {
-                            to = in.number(i);
-                            type = in.lastNumberIsInteger ? EventCollector.INT : EventCollector.FLOAT;
-                        } else {
-                            throw in.malformed(i);
-                        }
+                        int to = in.scalar(i);
+                        int type = in.lastScalar;
                         if (c.overFieldLimit()) {
                             throw tooManyFields(in, i);
                         }
@@ -204,33 +181,15 @@ final class JsonEventReader {
                     break;
                 }
                 case AFTER_VALUE: {
-                    i = in.skipWhitespace(i);
-                    byte x = b[i];
                     boolean array = (frames[depth - 1] & 1) != 0;
-                    if (x == ',') {
-                        i++;
-                        if (array) {
-                            state = VALUE;
-                        } else {
-                            i = in.skipWhitespace(i);
-                            state = NAME;
-                        }
-                    } else if (x == (array ? ']' : '}')) {
-                        i++;
-                        state = CLOSE;
-                    } else {
-                        throw in.malformed(i);
-                    }
+                    i = in.separator(i, array);
+                    state = in.lastClosed ? CLOSE : array ? VALUE : NAME;
                     break;
                 }
                 default: // CLOSE: the container that just ended was frames[depth - 1]
                     c.pop(frames[--depth] >>> 1);
                     if (depth == 0) {
-                        i = in.skipWhitespaceOrEnd(i);
-                        if (i != end) {
-                            throw new JsonLexer.Bad(UnreadableReason.MALFORMED_JSON,
-                                    "trailing data after the JSON object at byte " + (i - in.base));
-                        }
+                        in.expectEnd(i);
                         LogFormat format = ecsMarker || c.looksEcs() ? LogFormat.ECS : LogFormat.JSON;
                         return new ParseResult.Events(List.of(c.build(format)));
                     }

@@ -32,10 +32,16 @@ final class JsonLexer {
                 & HIGH_BITS;
     }
 
-    /** The literals' bytes, for {@link #literal}. */
-    static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-    static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-    static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    /** What a value is, as {@link #scalar} reports it: the value types {@link EventCollector} takes, too. */
+    static final int STRING = 0;
+    static final int INT = 1;
+    static final int FLOAT = 2;
+    static final int BOOL = 3;
+    static final int NULL = 4;
+
+    private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
 
     byte[] bytes;
     int end;
@@ -47,6 +53,10 @@ final class JsonLexer {
     boolean lastStringNonAscii;
     /** Set by {@link #number}: no fraction and no exponent. */
     boolean lastNumberIsInteger;
+    /** Set by {@link #scalar}: {@link #INT}, {@link #FLOAT}, {@link #BOOL} or {@link #NULL}. */
+    int lastScalar;
+    /** Set by {@link #separator}: it closed the container rather than separating two of its values. */
+    boolean lastClosed;
 
     JsonLexer(int maxStringChars) {
         this.maxStringChars = maxStringChars;
@@ -382,6 +392,82 @@ final class JsonLexer {
             }
         }
         return true;
+    }
+
+    /**
+     * Lexes the literal or number at {@code i} (a value that is not a string or a container).
+     *
+     * @return the index after it; {@link #lastScalar} says what it was
+     */
+    int scalar(int i) {
+        byte x = bytes[i];
+        if (x == 't') {
+            lastScalar = BOOL;
+            return literal(i, TRUE_BYTES);
+        }
+        if (x == 'f') {
+            lastScalar = BOOL;
+            return literal(i, FALSE_BYTES);
+        }
+        if (x == 'n') {
+            lastScalar = NULL;
+            return literal(i, NULL_BYTES);
+        }
+        if (x == '-' || (x >= '0' && x <= '9')) {
+            int to = number(i);
+            lastScalar = lastNumberIsInteger ? INT : FLOAT;
+            return to;
+        }
+        throw malformed(i);
+    }
+
+    /** Walks the member name whose opening quote is at {@code i}. @return the index of its closing quote */
+    int name(int i) {
+        if (bytes[i] != '"') {
+            throw malformed(i);
+        }
+        return skipString(i + 1, true);
+    }
+
+    /** The ':' after a member name that closed at {@code quote}. @return the index after it */
+    int colon(int quote) {
+        int i = skipWhitespace(quote + 1);
+        if (bytes[i] != ':') {
+            throw malformed(i);
+        }
+        return i + 1;
+    }
+
+    /**
+     * What follows a value in an array or object: a ',' (in an object, up to the next name) or the closing bracket.
+     *
+     * @return the index after it; {@link #lastClosed} says whether it closed the container
+     */
+    int separator(int i, boolean array) {
+        i = skipWhitespace(i);
+        byte x = bytes[i];
+        if (x == ',') {
+            lastClosed = false;
+            return array ? i + 1 : skipWhitespace(i + 1);
+        }
+        if (x == (array ? ']' : '}')) {
+            lastClosed = true;
+            return i + 1;
+        }
+        throw malformed(i);
+    }
+
+    /** Nothing but whitespace may follow the root object, which closed before {@code i}. */
+    void expectEnd(int i) {
+        i = skipWhitespaceOrEnd(i);
+        if (i != end) {
+            throw new Bad(UnreadableReason.MALFORMED_JSON, "trailing data after the JSON object at byte " + (i - base));
+        }
+    }
+
+    /** A container opening at {@code at} beyond {@code maxDepth} levels. */
+    Bad tooDeep(int maxDepth, int at) {
+        return new Bad(UnreadableReason.TOO_DEEP, "JSON nested deeper than " + maxDepth + " at byte " + (at - base));
     }
 
     Bad malformed(int at) {

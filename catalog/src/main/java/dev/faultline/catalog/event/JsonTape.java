@@ -17,14 +17,14 @@ import java.util.Arrays;
  */
 final class JsonTape {
 
-    static final int OBJECT = 1;
-    static final int ARRAY = 2;
-    static final int STRING = 3;
-    static final int INT = 4;
-    static final int FLOAT = 5;
-    static final int TRUE = 6;
-    static final int FALSE = 7;
-    static final int NULL = 8;
+    /** Node kinds: the lexer's scalar kinds, and the two containers. */
+    static final int STRING = JsonLexer.STRING;
+    static final int INT = JsonLexer.INT;
+    static final int FLOAT = JsonLexer.FLOAT;
+    static final int BOOL = JsonLexer.BOOL;
+    static final int NULL = JsonLexer.NULL;
+    static final int OBJECT = 5;
+    static final int ARRAY = 6;
 
     private static final int KIND = 0xF;
     private static final int ESCAPED = 1 << 4;
@@ -71,8 +71,7 @@ final class JsonTape {
                         state = AFTER_VALUE;
                     } else if (x == '{' || x == '[') {
                         if (depth == maxDepth) {
-                            throw new JsonLexer.Bad(UnreadableReason.TOO_DEEP,
-                                    "JSON nested deeper than " + maxDepth + " at byte " + (i - base));
+                            throw in.tooDeep(maxDepth, i);
                         }
                         if (depth == open.length) {
                             open = Arrays.copyOf(open, depth * 2); // bounded by maxDepth
@@ -81,24 +80,8 @@ final class JsonTape {
                         i++;
                         state = x == '{' ? OBJECT_FIRST : ARRAY_FIRST;
                     } else {
-                        int kind;
-                        int to;
-                        if (x == 't') {
-                            to = in.literal(i, JsonLexer.TRUE);
-                            kind = TRUE;
-                        } else if (x == 'f') {
-                            to = in.literal(i, JsonLexer.FALSE);
-                            kind = FALSE;
-                        } else if (x == 'n') {
-                            to = in.literal(i, JsonLexer.NULL);
-                            kind = NULL;
-                        } else if (x == '-' || (x >= '0' && x <= '9')) {
-                            to = in.number(i);
-                            kind = in.lastNumberIsInteger ? INT : FLOAT;
-                        } else {
-                            throw in.malformed(i);
-                        }
-                        add(kind, i, to);
+                        int to = in.scalar(i);
+                        add(in.lastScalar, i, to);
                         i = to;
                         state = AFTER_VALUE;
                     }
@@ -114,17 +97,9 @@ final class JsonTape {
                     }
                     break;
                 case NAME: {
-                    if (b[i] != '"') {
-                        throw in.malformed(i);
-                    }
-                    int from = i + 1;
-                    int to = in.skipString(from, true);
-                    add(STRING | flags(), from, to);
-                    i = in.skipWhitespace(to + 1);
-                    if (b[i] != ':') {
-                        throw in.malformed(i);
-                    }
-                    i++;
+                    int to = in.name(i);
+                    add(STRING | flags(), i + 1, to);
+                    i = in.colon(to);
                     state = VALUE;
                     break;
                 }
@@ -138,34 +113,16 @@ final class JsonTape {
                     }
                     break;
                 case AFTER_VALUE: {
-                    i = in.skipWhitespace(i);
-                    byte x = b[i];
                     boolean array = kind(open[depth - 1]) == ARRAY;
-                    if (x == ',') {
-                        i++;
-                        if (array) {
-                            state = VALUE;
-                        } else {
-                            i = in.skipWhitespace(i);
-                            state = NAME;
-                        }
-                    } else if (x == (array ? ']' : '}')) {
-                        i++;
-                        state = CLOSE;
-                    } else {
-                        throw in.malformed(i);
-                    }
+                    i = in.separator(i, array);
+                    state = in.lastClosed ? CLOSE : array ? VALUE : NAME;
                     break;
                 }
                 default: { // CLOSE
                     int node = open[--depth];
                     tape[node * WIDTH + 3] = count;
                     if (depth == 0) {
-                        i = in.skipWhitespaceOrEnd(i);
-                        if (i != end) {
-                            throw new JsonLexer.Bad(UnreadableReason.MALFORMED_JSON,
-                                    "trailing data after the JSON object at byte " + (i - base));
-                        }
+                        in.expectEnd(i);
                         return this;
                     }
                     state = AFTER_VALUE;
@@ -282,10 +239,8 @@ final class JsonTape {
             }
             case FLOAT:
                 return Double.toString(Double.parseDouble(in.ascii(from, to)));
-            case TRUE:
-                return "true";
-            case FALSE:
-                return "false";
+            case BOOL:
+                return in.bytes[from] == 't' ? "true" : "false";
             default:
                 return null;
         }

@@ -85,10 +85,10 @@ final class OtlpReader {
     private final class Batch {
         private final JsonTape t;
         private final EventCollector c;
-        /** Where the record being read sits, for diagnostics only (built when one is needed). */
-        private int r;
-        private int s;
-        private int i;
+        /** Where the record being read sits (resource, scope, record), for diagnostics built only when needed. */
+        private int atResource;
+        private int atScope;
+        private int atRecord;
 
         Batch(JsonTape tape, EventCollector collector) {
             this.t = tape;
@@ -173,9 +173,9 @@ final class OtlpReader {
                     }
                     int i = 0;
                     for (int record = t.first(records); record >= 0; record = t.after(records, record), i++) {
-                        this.r = r;
-                        this.s = s;
-                        this.i = i;
+                        atResource = r;
+                        atScope = s;
+                        atRecord = i;
                         if (t.kind(record) != JsonTape.OBJECT) {
                             return malformed(where() + " is not an object");
                         }
@@ -203,7 +203,7 @@ final class OtlpReader {
         }
 
         private String where() {
-            return "resourceLogs[" + r + "].scopeLogs[" + s + "].logRecords[" + i + "]";
+            return "resourceLogs[" + atResource + "].scopeLogs[" + atScope + "].logRecords[" + atRecord + "]";
         }
 
         private ParseResult.Unreadable event(int record, String service, String host, List<LogEvent> out) {
