@@ -1,5 +1,12 @@
 package dev.faultline.catalog.event;
 
+import static dev.faultline.catalog.event.JsonLexer.AFTER_VALUE;
+import static dev.faultline.catalog.event.JsonLexer.ARRAY_FIRST;
+import static dev.faultline.catalog.event.JsonLexer.CLOSE;
+import static dev.faultline.catalog.event.JsonLexer.NAME;
+import static dev.faultline.catalog.event.JsonLexer.OBJECT_FIRST;
+import static dev.faultline.catalog.event.JsonLexer.VALUE;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -198,14 +205,6 @@ final class JsonEventReader {
             }
         }
     }
-
-    private static final int OBJECT_FIRST = 0;
-    private static final int NAME = 1;
-    private static final int ARRAY_FIRST = 2;
-    private static final int VALUE = 3;
-    private static final int AFTER_VALUE = 4;
-    private static final int CLOSE = 5;
-
 
     /** Enters the key {@code bytes[from, to)}; a dotted key enters one level per segment. @return segments pushed */
     private int pushKey(EventCollector c, JsonLexer in, int from, int to) {

@@ -39,6 +39,14 @@ final class JsonLexer {
     static final int BOOL = 3;
     static final int NULL = 4;
 
+    /** The states of the readers' walks over this grammar ({@link JsonEventReader}, {@link JsonTape}). */
+    static final int VALUE = 0;
+    static final int OBJECT_FIRST = 1;
+    static final int NAME = 2;
+    static final int ARRAY_FIRST = 3;
+    static final int AFTER_VALUE = 4;
+    static final int CLOSE = 5;
+
     private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};

@@ -1,5 +1,12 @@
 package dev.faultline.catalog.event;
 
+import static dev.faultline.catalog.event.JsonLexer.AFTER_VALUE;
+import static dev.faultline.catalog.event.JsonLexer.ARRAY_FIRST;
+import static dev.faultline.catalog.event.JsonLexer.CLOSE;
+import static dev.faultline.catalog.event.JsonLexer.NAME;
+import static dev.faultline.catalog.event.JsonLexer.OBJECT_FIRST;
+import static dev.faultline.catalog.event.JsonLexer.VALUE;
+
 import java.util.Arrays;
 
 /**
@@ -131,13 +138,6 @@ final class JsonTape {
             }
         }
     }
-
-    private static final int VALUE = 0;
-    private static final int OBJECT_FIRST = 1;
-    private static final int NAME = 2;
-    private static final int ARRAY_FIRST = 3;
-    private static final int AFTER_VALUE = 4;
-    private static final int CLOSE = 5;
 
     private int flags() {
         return (in.lastStringEscaped ? ESCAPED : 0) | (in.lastStringNonAscii ? NON_ASCII : 0);
