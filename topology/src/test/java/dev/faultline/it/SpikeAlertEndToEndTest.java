@@ -31,66 +31,58 @@ class SpikeAlertEndToEndTest {
 
     @Test
     void aSpikeOfATransientCodeFiresAnAlertThatResolvesAfterTheHoldDownWhileTrafficIsNormal() throws Exception {
-        String bootstrap = BROKER.bootstrapServers();
-        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("spike"));
-        // One partition: one stream time for every task, so windows close exactly when the data says.
-        EnrichScenario.createTopics(bootstrap, names, 1);
-        Path state = ItSupport.tempDir("faultline-it-state-");
-        // Nothing resolves for one timeout after the alert task starts; keep the test short.
-        String alerting = alerting("5s");
-        // 60 s normal, 20 s spike, 90 s normal again.
+        // 60 s normal, 20 s spike, 90 s normal again. Nothing resolves for one idle timeout after the alert task
+        // starts; 5 s keeps the test short.
         Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-        Workload w = workload(names, t0, 31, Duration.ofSeconds(170));
+        List<ConsumerRecord<byte[], byte[]>> alerts = alertsUntilResolved("spike", "5s", t0, 31,
+                Duration.ofSeconds(170), TIMEOUT, "a firing and then a resolved alert for " + SERVICE + " " + CODE);
 
-        try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
-                "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
-            ItSupport.produce(bootstrap, names.input(), w.records(), w.times());
-
-            List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
-                    read -> resolvedAfterFiring(read).isPresent(), TIMEOUT,
-                    "a firing and then a resolved alert for " + SERVICE + " " + CODE);
-
-            JsonNode firing = ItSupport.json(firingFor(alerts).orElseThrow().value());
-            JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
-            assertThat(firing.path("labels").path("service").asText()).isEqualTo(SERVICE);
-            assertThat(firing.path("labels").path("code").asText()).isEqualTo(CODE);
-            assertThat(firing.path("count").asLong()).isGreaterThanOrEqualTo(10);
-            assertThat(resolved.path("fingerprint").asText()).isEqualTo(firing.path("fingerprint").asText());
-            Instant firedAt = Instant.parse(firing.path("startsAt").asText());
-            Instant endsAt = Instant.parse(resolved.path("endsAt").asText());
-            // It fired inside the spike and ended after it, in simulated time.
-            assertThat(firedAt).isBetween(t0.plusSeconds(50), t0.plusSeconds(90));
-            assertThat(endsAt).isAfter(t0.plusSeconds(70));
-            assertThat(app.state()).isEqualTo("RUNNING");
-        } finally {
-            ItSupport.deleteRecursively(state);
-        }
+        JsonNode firing = ItSupport.json(firingFor(alerts).orElseThrow().value());
+        JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
+        assertThat(firing.path("labels").path("service").asText()).isEqualTo(SERVICE);
+        assertThat(firing.path("labels").path("code").asText()).isEqualTo(CODE);
+        assertThat(firing.path("count").asLong()).isGreaterThanOrEqualTo(10);
+        assertThat(resolved.path("fingerprint").asText()).isEqualTo(firing.path("fingerprint").asText());
+        Instant firedAt = Instant.parse(firing.path("startsAt").asText());
+        Instant endsAt = Instant.parse(resolved.path("endsAt").asText());
+        // It fired inside the spike and ended after it, in simulated time.
+        assertThat(firedAt).isBetween(t0.plusSeconds(50), t0.plusSeconds(90));
+        assertThat(endsAt).isAfter(t0.plusSeconds(70));
     }
 
     @Test
     void aSpikeFollowedBySilenceStillResolvesAfterTheHoldDown() throws Exception {
+        // 60 s normal, then the 20 s spike, and then nothing at all: no normal traffic to move event time on.
+        // About 8 s to count as silent and 20 s of hold-down after the spike's last window, on the wall clock.
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
+        List<ConsumerRecord<byte[], byte[]>> alerts = alertsUntilResolved("silence", "8s", t0, 37,
+                Duration.ofSeconds(80), Duration.ofSeconds(120),
+                "a firing and then a resolved alert for " + SERVICE + " " + CODE + " with no input after the spike");
+
+        JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
+        assertThat(Instant.parse(resolved.path("endsAt").asText())).as("the spike's end: the first normal window")
+                .isEqualTo(t0.plusSeconds(80));
+    }
+
+    /**
+     * Runs the app on one input partition (one stream time for every task, so windows close exactly when the data
+     * says) over the generated workload from {@code t0}, and reads the alerts until one fired and then resolved.
+     * The app must still be running then.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> alertsUntilResolved(String prefix, String idleTimeout,
+            Instant t0, long seed, Duration length, Duration timeout, String what) throws Exception {
         String bootstrap = BROKER.bootstrapServers();
-        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("silence"));
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix(prefix));
         EnrichScenario.createTopics(bootstrap, names, 1);
         Path state = ItSupport.tempDir("faultline-it-state-");
-        String alerting = alerting("8s");
-        // 60 s normal, then the 20 s spike, and then nothing at all: no normal traffic to move event time on.
-        Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-        Workload w = workload(names, t0, 37, Duration.ofSeconds(80));
-
+        Workload w = workload(names, t0, seed, length);
         try (InProcessApp app = InProcessApp.start(ItSupport.config(ItSupport.configYaml(bootstrap, names, state,
-                "exactly_once_v2", alerting)), EnrichScenario.CATALOGS)) {
+                "exactly_once_v2", alerting(idleTimeout))), EnrichScenario.CATALOGS)) {
             ItSupport.produce(bootstrap, names.input(), w.records(), w.times());
-
-            // About 8 s to count as silent and 20 s of hold-down after the spike's last window, on the wall clock.
             List<ConsumerRecord<byte[], byte[]>> alerts = ItSupport.readUntil(bootstrap, names.alerts(),
-                    read -> resolvedAfterFiring(read).isPresent(), Duration.ofSeconds(120),
-                    "a firing and then a resolved alert for " + SERVICE + " " + CODE + " with no input after the spike");
-
-            JsonNode resolved = ItSupport.json(resolvedAfterFiring(alerts).orElseThrow().value());
-            assertThat(Instant.parse(resolved.path("endsAt").asText())).as("the spike's end: the first normal window")
-                    .isEqualTo(t0.plusSeconds(80));
+                    read -> resolvedAfterFiring(read).isPresent(), timeout, what);
             assertThat(app.state()).isEqualTo("RUNNING");
+            return alerts;
         } finally {
             ItSupport.deleteRecursively(state);
         }
