@@ -55,7 +55,10 @@ public final class FaultlineTopology {
 
     /** Ticks (stream-time heartbeats for the alert task) are sent at most this often per enrich task, in event time. */
     static final long TICK_INTERVAL_MS = 1000;
-    /** The combiner flushes its partials at least this often, in event time (and stream and wall-clock time). */
+    /**
+     * The combiner flushes its partials, and sends its watermark, at least this often in wall-clock time; in event
+     * time it flushes when a held partial's window ends (see {@link AggregateCombiner}).
+     */
     static final long COMBINE_INTERVAL_MS = 1000;
     /** The combiner flushes everything when it holds more partials than this. */
     static final int COMBINE_MAX_PARTIALS = 10_000;

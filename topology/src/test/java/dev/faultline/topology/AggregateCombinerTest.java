@@ -78,13 +78,37 @@ class AggregateCombinerTest {
         try (TopologyFixture f = new TopologyFixture("")) {
             TestOutputTopic<String, byte[]> repartition = repartition(f);
             for (int i = 0; i < 40; i++) {
-                f.log(T0.plusMillis(20L * i), SVC, "h1", "VPN_NOT_READY", "m" + i); // all inside 1 s
+                f.log(T0.plusMillis(1500L * i), SVC, "h1", "VPN_NOT_READY", "m" + i); // a minute, one window
             }
-            f.log(T0.plusSeconds(2), SVC, "h1", null, "flush");
-            List<TestRecord<String, byte[]>> sent = partials(repartition);
-            // The first record flushes at once (3 series); the next 40 collapse into 3 partials (the last
-            // record's total is in the same window as the others').
-            assertThat(sent).hasSize(3 + 3);
+            assertThat(partials(repartition)).as("the first record flushes at once: code, class and total")
+                    .hasSize(3);
+            f.log(T0.plusSeconds(61), SVC, "h1", null, "the window's end plus the slack");
+            // The other 39 records collapse into 3 partials; the last record's total (next window) goes with them.
+            assertThat(partials(repartition)).hasSize(3 + 1);
+        }
+    }
+
+    @Test
+    void shouldHoldPartialsUntilTheirWindowEndsYetAnnounceEventTimeAsItMovesOn() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestOutputTopic<String, byte[]> repartition = repartition(f);
+            f.log(T0, SVC, "h1", null, "flushed at once");
+            repartition.readRecordsToList();
+            // Up to the window's last second; the stream-time punctuator (once per window size) fires at 10:01.
+            for (int s = 1; s <= 59; s++) {
+                f.log(T0.plusSeconds(s), SVC, "h1", null, "m" + s);
+            }
+            List<TestRecord<String, byte[]>> sent = repartition.readRecordsToList();
+            assertThat(sent).as("only watermarks while the window is open")
+                    .allSatisfy(r -> assertThat(r.key()).isEqualTo(AggregateCombiner.WATERMARK_KEY));
+            assertThat(sent).as("one per second of event time").hasSize(59);
+            assertThat(FaultlineSerdes.PARTIAL.deserializer().deserialize("t", sent.get(58).value()).windowStart)
+                    .isEqualTo(T0.plusSeconds(59).toEpochMilli());
+
+            f.log(T0.plusSeconds(61), SVC, "h1", null, "past the end plus the slack");
+            List<TestRecord<String, byte[]>> flushed = partials(repartition);
+            assertThat(flushed).extracting(TestRecord::timestamp).containsExactly(
+                    T0.plusSeconds(59).toEpochMilli(), T0.plusSeconds(61).toEpochMilli());
         }
     }
 
@@ -105,7 +129,7 @@ class AggregateCombinerTest {
             assertThat(repartition.readRecordsToList()).as("held back until the flush").isEmpty();
 
             f.log(T0.plusSeconds(62), SVC, "h1", null, "flush");
-            List<Long> times = repartition.readRecordsToList().stream().map(TestRecord::timestamp).toList();
+            List<Long> times = partials(repartition).stream().map(TestRecord::timestamp).toList();
             assertThat(times).hasSize(3).isSortedAccordingTo(Comparator.naturalOrder());
             assertThat(times.get(0)).isEqualTo(T0.plusMillis(59_800).toEpochMilli());
         }
