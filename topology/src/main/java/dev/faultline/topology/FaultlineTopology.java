@@ -206,7 +206,10 @@ public final class FaultlineTopology {
             Supplier<Enricher> enricher, FaultlineMetrics metrics) {
         AlertPolicy policy = AlertPolicy.from(config);
         StoreBuilder<KeyValueStore<String, AlertState>> store = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ALERT_STORE), FaultlineSerdes.STRING, FaultlineSerdes.ALERT_STATE);
+                        Stores.persistentKeyValueStore(ALERT_STORE), FaultlineSerdes.STRING, FaultlineSerdes.ALERT_STATE)
+                // A series is updated on every one of its occurrences: cached, it reaches RocksDB and the changelog
+                // once per commit. The detector forwards alerts itself, so the cache holds nothing back downstream.
+                .withCachingEnabled();
         ProcessorSupplier<String, Occurrence, String, byte[]> detector = new ProcessorSupplier<>() {
             @Override
             public AlertProcessor get() {
