@@ -1,7 +1,6 @@
 package dev.faultline.cli;
 
 import dev.faultline.catalog.enrich.EnrichedEvent;
-import dev.faultline.catalog.enrich.EnrichedEventJson;
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.enrich.EnricherConfig;
 import dev.faultline.catalog.enrich.ProcessOutcome;
@@ -125,7 +124,7 @@ public final class ScanCommand implements Callable<Integer> {
                 if (table != null) {
                     table.event(e);
                 } else if (e.hasFindings()) {
-                    out.write(new String(EnrichedEventJson.toBytes(e, cfg.maxMessageChars()), StandardCharsets.UTF_8));
+                    out.write(new String(enricher.json().bytes(e, cfg.maxMessageChars()), StandardCharsets.UTF_8));
                     out.write('\n');
                 }
             }

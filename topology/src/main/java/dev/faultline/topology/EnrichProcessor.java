@@ -95,7 +95,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             }
             // Build everything before forwarding anything: a failure half-way must not leave partial output.
             List<EnrichedEvent> enriched = ((ProcessOutcome.Enriched) outcome).events();
-            out = events(record, enriched, e.config().maxMessageChars());
+            out = events(record, enriched, e.json(), e.config().maxMessageChars());
             recordMetrics(enriched);
         } catch (RuntimeException ex) {
             if (metrics != null) {
@@ -120,14 +120,14 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     }
 
     private List<Record<byte[], Routed>> events(Record<byte[], byte[]> record, List<EnrichedEvent> events,
-            int maxMessageChars) {
+            EnrichedEventJson writer, int maxMessageChars) {
         List<Record<byte[], Routed>> out = new ArrayList<>(events.size());
         for (EnrichedEvent ev : events) {
             LogEvent le = ev.event();
             long t = eventTime.choose(le.epochMillis(), record.timestamp());
             String service = le.service() == null ? UNKNOWN_SERVICE : le.service();
             byte[] json = ev.hasFindings() || emitEventsWithoutErrors
-                    ? EnrichedEventJson.toBytes(ev, maxMessageChars) : null;
+                    ? writer.bytes(ev, maxMessageChars) : null;
             List<Occurrence> occ = occurrences(ev, service, t);
             if (lastTick == Long.MIN_VALUE || t >= lastTick + tickIntervalMs) {
                 occ.add(Occurrence.tick(t, source));

@@ -20,6 +20,7 @@ public final class Enricher {
     private final EventParser parser;
     private final Matcher matcher;
     private final String catalogVersion;
+    private final EnrichedEventJson json;
 
     private Enricher(CatalogSet catalogs, EnricherConfig config) {
         this.catalogs = catalogs;
@@ -27,6 +28,7 @@ public final class Enricher {
         this.parser = new EventParser(config.parse());
         this.matcher = new Matcher(CatalogIndex.of(catalogs), config.bindings());
         this.catalogVersion = catalogs.versionStamp();
+        this.json = EnrichedEventJson.of(catalogs);
     }
 
     public static Enricher create(CatalogSet catalogs, EnricherConfig config) {
@@ -43,6 +45,11 @@ public final class Enricher {
 
     public Matcher matcher() {
         return matcher;
+    }
+
+    /** The enriched-event JSON writer, with this enricher's catalog entries rendered ahead. */
+    public EnrichedEventJson json() {
+        return json;
     }
 
     public String catalogVersion() {
