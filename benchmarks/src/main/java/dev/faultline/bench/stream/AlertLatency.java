@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,7 +103,9 @@ final class AlertLatency {
         long began = System.nanoTime();
 
         Map<String, Seen> seen = new ConcurrentHashMap<>();
-        Thread observer = new Thread(() -> observe(broker.bootstrapServers(), cfg.alertsTopic(), seen),
+        // Stopped by a flag, not an interrupt: an interrupt lands in the consumer's close and logs an error.
+        AtomicBoolean observing = new AtomicBoolean(true);
+        Thread observer = new Thread(() -> observe(broker.bootstrapServers(), cfg.alertsTopic(), seen, observing),
                 "bench-alert-observer");
         observer.setDaemon(true);
 
@@ -200,7 +203,8 @@ final class AlertLatency {
             background.close(Duration.ofSeconds(10));
             burst.close(Duration.ofSeconds(10));
             app.close(Duration.ofSeconds(60));
-            observer.interrupt();
+            observing.set(false);
+            observer.join(Duration.ofSeconds(30).toMillis());
             StreamHarness.deleteRecursively(state);
         }
     }
@@ -225,13 +229,13 @@ final class AlertLatency {
     }
 
     /** Polls the alerts topic read_committed and notes, per service, when its first firing alert was seen. */
-    private static void observe(String bootstrap, String topic, Map<String, Seen> seen) {
+    private static void observe(String bootstrap, String topic, Map<String, Seen> seen, AtomicBoolean observing) {
         try (KafkaConsumer<byte[], byte[]> c = StreamHarness.committedReader(bootstrap, 10)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            while (!Thread.currentThread().isInterrupted()) {
+            while (observing.get()) {
                 var records = c.poll(Duration.ofMillis(20));
                 long now = System.nanoTime();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
