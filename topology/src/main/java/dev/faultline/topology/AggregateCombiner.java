@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * on a stream-time punctuator once per smallest window size; and when more partials than the bound are
  * held. In a backlog, where event time runs far ahead of the wall clock, a series so sends about one
  * partial per window instead of one per flush interval of event time: in the stream harness's catch-up
- * this took the aggregate repartition and the window stores' writes from ~126,000 to ~13,000 records per
+ * this took the aggregate repartition and the window stores' writes from ~126,000 to ~16,000 records per
  * million input records. A flushed partial is forwarded and deleted in the same task, so under
  * exactly-once both commit or neither does. An occurrence whose window has already closed by this task's
  * newest event time is forwarded alone, at once, after a flush, so the windowed aggregate drops it and
