@@ -54,10 +54,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Every record it sends names its task ({@value #SOURCE_HEADER} header), and it sends a watermark to every
  * partition (its newest event time, and for how long, in wall-clock time, that has not advanced:
- * {@value #IDLE_HEADER}) before its first partial, then once per wall-clock flush interval and whenever its
- * newest event time has moved on by that interval. The windowed aggregate closes windows on the slowest of
- * these tasks ({@link AggregateWindows}), so one input partition running ahead in event time, as in a
- * backlog catch-up, does not make another one's events late.
+ * {@value #IDLE_HEADER}) before its first partial, then whenever its newest event time has moved on by the
+ * flush interval, and on the wall-clock flush when none went out for that long. The windowed aggregate
+ * closes windows on the slowest of these tasks ({@link AggregateWindows}), so one input partition running
+ * ahead in event time, as in a backlog catch-up, does not make another one's events late.
  */
 final class AggregateCombiner implements Processor<byte[], Routed.Event, String, PartialAggregate> {
     /** Header naming the task (so the input partition) a partial or watermark comes from. */
@@ -111,6 +111,8 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     private long heldUntil = Long.MAX_VALUE;
     /** The event time of the last watermark sent. */
     private long lastWatermark = Long.MIN_VALUE;
+    /** The wall-clock time the last watermark was sent at. */
+    private long lastWatermarkAt = Long.MIN_VALUE;
     private byte[] source;
     /** Wall-clock time at which {@link #maxEventTime} last advanced. */
     private long lastAdvancedAt;
@@ -141,6 +143,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         lastFlushEventTime = Long.MIN_VALUE;
         heldUntil = Long.MAX_VALUE;
         lastWatermark = Long.MIN_VALUE;
+        lastWatermarkAt = Long.MIN_VALUE;
         source = context.taskId().toString().getBytes(StandardCharsets.UTF_8);
         lastAdvancedAt = context.currentSystemTimeMs();
         stalls.start(lastAdvancedAt);
@@ -151,7 +154,11 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         context.schedule(Duration.ofMillis(flushIntervalMs), PunctuationType.WALL_CLOCK_TIME, t -> {
             stalls.ran(t);
             flush();
-            sendWatermark();
+            if (lastWatermarkAt == Long.MIN_VALUE || t - lastWatermarkAt >= flushIntervalMs) {
+                // Not again when event time moving on sent one within the interval: live, it moves on at the
+                // wall clock's pace, and one watermark per second is all the windowed aggregate needs.
+                sendWatermark();
+            }
         });
     }
 
@@ -278,6 +285,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         }
         announced = true;
         lastWatermark = maxEventTime;
+        lastWatermarkAt = context.currentSystemTimeMs();
         long idle = Math.max(0, context.currentSystemTimeMs() - Math.max(lastAdvancedAt, stalls.since()));
         Headers headers = sourceHeaders().add(IDLE_HEADER, Long.toString(idle).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(WATERMARK_KEY, PartialAggregate.watermark(maxEventTime),

@@ -218,6 +218,24 @@ class AggregateCombinerTest {
     }
 
     @Test
+    void shouldSendAboutOneWatermarkASecondWhenEventTimeKeepsPaceWithTheWallClock() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestOutputTopic<String, byte[]> repartition = repartition(f);
+            f.log(T0, SVC, "h1", null, "first");
+            repartition.readRecordsToList();
+            // Live: one second of event time per second of wall-clock time, events every 250 ms.
+            for (int i = 1; i <= 40; i++) {
+                f.driver.advanceWallClockTime(java.time.Duration.ofMillis(250));
+                f.log(T0.plusMillis(250L * i), SVC, "h1", null, "m" + i);
+            }
+            long watermarks = repartition.readRecordsToList().stream()
+                    .filter(r -> r.key().equals(AggregateCombiner.WATERMARK_KEY)).count();
+            // Ten seconds: one per second, whichever clock sends it, not one per second from each.
+            assertThat(watermarks).isBetween(9L, 11L);
+        }
+    }
+
+    @Test
     void shouldNotReportAStallOfItsOwnThreadAsIdleTime() {
         try (TopologyFixture f = new TopologyFixture("")) {
             TestOutputTopic<String, byte[]> repartition = repartition(f);
