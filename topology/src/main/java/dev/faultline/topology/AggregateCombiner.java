@@ -100,7 +100,8 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     /** The store's content, as objects, by {@code size|windowStart|series}. */
     private final Map<String, Held> partials = new HashMap<>();
     private long maxEventTime = Long.MIN_VALUE;
-    private long lastFlushEventTime = Long.MIN_VALUE;
+    /** Whether a flush has happened since an event was first seen: the task's first event is flushed at once. */
+    private boolean flushedSinceFirstEvent;
     /**
      * How long after its window's end a partial may still be held, in event time: events a little out of order
      * across a window boundary join the held partial instead of each forcing a flush. At most the grace, so a
@@ -140,7 +141,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         // Also on a revived task: the mirror is rebuilt from the restored store.
         partials.clear();
         maxEventTime = Long.MIN_VALUE;
-        lastFlushEventTime = Long.MIN_VALUE;
+        flushedSinceFirstEvent = false;
         heldUntil = Long.MAX_VALUE;
         lastWatermark = Long.MIN_VALUE;
         lastWatermarkAt = Long.MIN_VALUE;
@@ -219,7 +220,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
             }
         }
         if (partials.size() > maxEntries || maxEventTime >= heldUntil
-                || (maxEventTime != Long.MIN_VALUE && lastFlushEventTime == Long.MIN_VALUE)) {
+                || (maxEventTime != Long.MIN_VALUE && !flushedSinceFirstEvent)) {
             flush();
         }
         if (maxEventTime >= lastWatermark + flushIntervalMs) {
@@ -259,7 +260,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
 
     /** Forwards every partial, oldest timestamp first, and deletes it. */
     void flush() {
-        lastFlushEventTime = maxEventTime;
+        flushedSinceFirstEvent |= maxEventTime != Long.MIN_VALUE;
         if (!announced) {
             // Before any partial, so every downstream task knows this one before its first window can close.
             sendWatermark();

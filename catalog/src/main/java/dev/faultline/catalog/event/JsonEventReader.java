@@ -99,13 +99,8 @@ final class JsonEventReader {
         while (true) {
             switch (state) {
                 case OBJECT_FIRST:
-                    i = in.skipWhitespace(i);
-                    if (b[i] == '}') {
-                        i++;
-                        state = CLOSE;
-                        break;
-                    }
-                    state = NAME;
+                    i = in.first(i, false);
+                    state = in.lastClosed ? CLOSE : NAME;
                     break;
                 case NAME: {
                     int from = i + 1;
@@ -122,13 +117,8 @@ final class JsonEventReader {
                     break;
                 }
                 case ARRAY_FIRST:
-                    i = in.skipWhitespace(i);
-                    if (b[i] == ']') {
-                        i++;
-                        state = CLOSE;
-                        break;
-                    }
-                    state = VALUE;
+                    i = in.first(i, true);
+                    state = in.lastClosed ? CLOSE : VALUE;
                     break;
                 case VALUE: {
                     i = in.skipWhitespace(i);

@@ -447,6 +447,17 @@ final class JsonLexer {
     }
 
     /**
+     * What follows the opening bracket of an array or object: its closing bracket, or its first member.
+     *
+     * @return the index after the closing bracket, else of the first member; {@link #lastClosed} says which
+     */
+    int first(int i, boolean array) {
+        i = skipWhitespace(i);
+        lastClosed = bytes[i] == (array ? ']' : '}');
+        return lastClosed ? i + 1 : i;
+    }
+
+    /**
      * What follows a value in an array or object: a ',' (in an object, up to the next name) or the closing bracket.
      *
      * @return the index after it; {@link #lastClosed} says whether it closed the container

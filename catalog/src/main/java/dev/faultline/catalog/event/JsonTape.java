@@ -95,13 +95,8 @@ final class JsonTape {
                     break;
                 }
                 case OBJECT_FIRST:
-                    i = in.skipWhitespace(i);
-                    if (b[i] == '}') {
-                        i++;
-                        state = CLOSE;
-                    } else {
-                        state = NAME;
-                    }
+                    i = in.first(i, false);
+                    state = in.lastClosed ? CLOSE : NAME;
                     break;
                 case NAME: {
                     int to = in.name(i);
@@ -111,13 +106,8 @@ final class JsonTape {
                     break;
                 }
                 case ARRAY_FIRST:
-                    i = in.skipWhitespace(i);
-                    if (b[i] == ']') {
-                        i++;
-                        state = CLOSE;
-                    } else {
-                        state = VALUE;
-                    }
+                    i = in.first(i, true);
+                    state = in.lastClosed ? CLOSE : VALUE;
                     break;
                 case AFTER_VALUE: {
                     boolean array = kind(open[depth - 1]) == ARRAY;

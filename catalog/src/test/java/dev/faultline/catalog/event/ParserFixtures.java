@@ -50,6 +50,11 @@ final class ParserFixtures {
         return unreadable(PARSER, utf8(record));
     }
 
+    /** What EventParser hands a JSON reader: valid UTF-8 starting at '{'. A mutated record may be neither. */
+    static boolean isReaderInput(byte[] record) {
+        return record.length > 0 && record[0] == '{' && Utf8.firstInvalid(record, 0, record.length) < 0;
+    }
+
     static TypedField spec(String path) {
         return ParseConfig.defaults().typedFields().stream()
                 .filter(f -> f.path().equals(path))
