@@ -1,6 +1,11 @@
 package dev.faultline.catalog.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +89,11 @@ final class PathRules {
         final String name;
         final int hash;
         final int id;
+        /** The name's bytes when it is ASCII (only then can a key's raw bytes name it), else null. */
+        final byte[] ascii;
+        /** {@link #ascii}'s first and last (up to) eight bytes as {@link #word} reads them: equal words, equal names up to 16 bytes. */
+        final long head;
+        final long tail;
         /** The suffix rules whose last segment this is, or null (the common case). */
         SuffixRule[] suffixRules;
 
@@ -91,6 +101,10 @@ final class PathRules {
             this.name = name;
             this.hash = name.hashCode();
             this.id = id;
+            boolean isAscii = name.chars().allMatch(c -> c < 0x80);
+            this.ascii = isAscii ? name.getBytes(StandardCharsets.US_ASCII) : null;
+            this.head = isAscii ? head(ascii, 0, ascii.length) : 0;
+            this.tail = isAscii ? tail(ascii, 0, ascii.length) : 0;
         }
     }
 
@@ -119,6 +133,13 @@ final class PathRules {
      */
     private final Segment[] segmentTable;
     private final int segmentMask;
+    /**
+     * The ASCII segments again, by {@link #wordSlot} of their bytes: what a JSON key's raw bytes are looked up in.
+     * String's hash is a chain of dependent multiplies, one per byte; this one is two loads and one multiply
+     * whatever the key's length.
+     */
+    private final Segment[] byteTable;
+    private final int byteShift;
     private final ConcurrentHashMap<String, String[]> splitCache = new ConcurrentHashMap<>();
 
     PathRules(ParseConfig config) {
@@ -180,6 +201,19 @@ final class PathRules {
             }
             segmentTable[slot] = seg;
         }
+        byteTable = new Segment[capacity];
+        byteShift = 64 - Integer.numberOfTrailingZeros(capacity);
+        int byteMask = capacity - 1;
+        for (Segment seg : byName.values()) {
+            if (seg.ascii == null) {
+                continue;
+            }
+            int slot = wordSlot(seg.head, seg.tail, seg.ascii.length, byteShift);
+            while (byteTable[slot] != null) {
+                slot = (slot + 1) & byteMask;
+            }
+            byteTable[slot] = seg;
+        }
         compile(root, byName.size(), byName);
     }
 
@@ -222,34 +256,59 @@ final class PathRules {
 
     /**
      * As {@link #segment(String)}, for the ASCII key {@code bytes[from, to)} of a JSON record: resolved from the
-     * bytes, so a key no rule names never becomes a String. For ASCII, a byte is its char, so the hash is
-     * {@link String#hashCode}'s.
+     * bytes, so a key no rule names never becomes a String.
      */
     Segment segment(byte[] bytes, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + bytes[i];
-        }
         int length = to - from;
-        Segment[] table = segmentTable;
-        int slot = spread(h) & segmentMask;
+        long head = head(bytes, from, to);
+        long tail = tail(bytes, from, to);
+        Segment[] table = byteTable;
+        int mask = table.length - 1;
+        int slot = wordSlot(head, tail, length, byteShift);
         Segment seg;
         while ((seg = table[slot]) != null) {
-            if (seg.hash == h && seg.name.length() == length && sameChars(seg.name, bytes, from)) {
+            if (seg.head == head && seg.tail == tail && seg.ascii.length == length
+                    && (length <= 16 || Arrays.equals(seg.ascii, 0, length, bytes, from, to))) {
                 return seg;
             }
-            slot = (slot + 1) & segmentMask;
+            slot = (slot + 1) & mask;
         }
         return null;
     }
 
-    private static boolean sameChars(String name, byte[] bytes, int from) {
-        for (int k = 0; k < name.length(); k++) {
-            if (name.charAt(k) != bytes[from + k]) {
-                return false;
-            }
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The first {@code min(8, to - from)} bytes of {@code bytes[from, to)}, little-endian, zero above them. */
+    static long head(byte[] bytes, int from, int to) {
+        int length = to - from;
+        if (length >= 8) {
+            return (long) LONGS.get(bytes, from);
         }
-        return true;
+        if (length > 0 && from + 8 <= bytes.length) {
+            // one load past the key's end (the record goes on after it: a quote at least), the excess masked off
+            return (long) LONGS.get(bytes, from) & (-1L >>> (64 - 8 * length));
+        }
+        long w = 0;
+        for (int i = to - 1; i >= from; i--) {
+            w = w << 8 | (bytes[i] & 0xFF);
+        }
+        return w;
+    }
+
+    /** The last eight bytes of {@code bytes[from, to)} when it is longer than eight, else 0. */
+    static long tail(byte[] bytes, int from, int to) {
+        return to - from > 8 ? (long) LONGS.get(bytes, to - 8) : 0;
+    }
+
+    /** The slot a byte key's probe starts at; for tests, which need keys that collide. */
+    int byteSlot(byte[] bytes, int from, int to) {
+        return wordSlot(head(bytes, from, to), tail(bytes, from, to), to - from, byteShift);
+    }
+
+    /** Fibonacci hashing of the two words and the length: the top bits of one multiply pick the slot. */
+    private static int wordSlot(long head, long tail, int length, int shift) {
+        long h = (head ^ Long.rotateLeft(tail, 29) ^ length) * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> shift);
     }
 
     private static int spread(int h) {
