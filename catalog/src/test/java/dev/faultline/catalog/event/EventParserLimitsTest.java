@@ -1,6 +1,7 @@
 package dev.faultline.catalog.event;
 
 import static dev.faultline.catalog.event.ParserFixtures.PARSER;
+import static dev.faultline.catalog.event.ParserFixtures.single;
 import static dev.faultline.catalog.event.ParserFixtures.unreadable;
 import static dev.faultline.catalog.event.ParserFixtures.utf8;
 import static dev.faultline.catalog.event.ParserFixtures.withLimits;
@@ -135,6 +136,20 @@ class EventParserLimitsTest {
         EventParser parser = new EventParser(withLimits(1024, 64, 100, 3, 10));
 
         assertThat(unreadable(parser, utf8("a=1 b=2 c=3 d=4")).reason()).isEqualTo(UnreadableReason.TOO_MANY_FIELDS);
+    }
+
+    @Test
+    void shouldStartTheNextLogfmtLineCleanAfterOneOverTheFieldLimit() {
+        EventParser parser = new EventParser(withLimits(1024, 64, 100, 3, 10));
+        unreadable(parser, utf8("level=error err_code=E2001 service=a retry_after_ms=5"));
+
+        LogEvent next = single(parser, "msg=fine host=h1");
+
+        assertThat(next.codeFields()).isEmpty();
+        assertThat(next.level()).isNull();
+        assertThat(next.service()).isNull();
+        assertThat(next.retryAfterMs()).isNull();
+        assertThat(next.host()).isEqualTo("h1");
     }
 
     @ParameterizedTest

@@ -39,6 +39,23 @@ class EventParserLogfmtTest {
     }
 
     @Test
+    void shouldNotCarryAnythingFromOneLineToTheNext() {
+        // the reader keeps one collector per thread; each line must start from nothing
+        single("ts=2026-11-21T10:15:30Z level=error service=agent err_code=E2001 retry_after_ms=250 msg=boom");
+
+        LogEvent next = single("host=h2 msg=\"all good\"");
+
+        assertThat(next.codeFields()).isEmpty();
+        assertThat(next.timestamp()).isNull();
+        assertThat(next.epochMillis()).isNull();
+        assertThat(next.level()).isNull();
+        assertThat(next.service()).isNull();
+        assertThat(next.retryAfterMs()).isNull();
+        assertThat(next.host()).isEqualTo("h2");
+        assertThat(next.textFields()).containsExactly(FieldValue.text("msg", "all good"));
+    }
+
+    @Test
     void shouldTreatAQuotedIntegerAsNumeric() {
         assertThat(single("code=\"-32601\" msg=x").codeFields().get(0).numeric()).isTrue();
     }
