@@ -55,7 +55,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  *   <li>runs, {@code --rounds} times and alternating, (a) a pass-through topology and (b) Faultline's
  *       full topology ({@link FaultlineApp}, what {@code faultline run} runs), each from offset 0
  *       under a fresh application id, with the same Faultline config ({@code exactly_once_v2},
- *       {@code commit.interval.ms}, one stream thread, default caching), and times each from
+ *       {@code commit.interval.ms}, {@code --stream-threads} stream threads, default caching), and times each from
  *       {@code KafkaStreams.start()} until its group's committed offsets reach the end of the input;
  *   <li>runs the full topology live on a new topic while a producer sends background traffic at
  *       {@code --live-rate} records/s, then, per trial, a burst of {@code alerts.min-count} events of
@@ -64,7 +64,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  *   <li>samples the heap throughout and reads the live heap after a full GC at the end of each phase.
  * </ol>
  *
- * <p>Options ({@code --name=value}): {@code events} (2000000), {@code partitions} (2), {@code rounds}
+ * <p>Options ({@code --name=value}): {@code events} (2000000), {@code partitions} (2), {@code stream-threads} (1), {@code rounds}
  * (2), {@code commit-interval-ms} (100, Kafka Streams' exactly-once default, which Faultline's
  * shipped config does not change), {@code compression} (lz4), {@code seed} (42), {@code event-rate}
  * (2000 simulated records/s), {@code live-rate} (1000), {@code trials} (7), {@code warmup-s} (15),
@@ -79,7 +79,8 @@ public final class StreamHarness {
     private static final long T_START = System.nanoTime();
 
     /** Command-line settings. */
-    record Settings(long events, int partitions, int rounds, int commitIntervalMs, String compression, long seed,
+    record Settings(long events, int partitions, int streamThreads, int rounds, int commitIntervalMs, String compression,
+            long seed,
             double eventRate, double liveRate, int trials, int warmupSeconds, int burstIntervalMs, int maxRunSeconds, int alertTimeoutSeconds,
             boolean throughput, boolean live) {
 
@@ -94,6 +95,7 @@ public final class StreamHarness {
             String phases = o.getOrDefault("phases", "throughput,live");
             Settings s = new Settings(Long.parseLong(o.getOrDefault("events", "2000000")),
                     Integer.parseInt(o.getOrDefault("partitions", "2")),
+                    Integer.parseInt(o.getOrDefault("stream-threads", "1")),
                     Integer.parseInt(o.getOrDefault("rounds", "2")),
                     Integer.parseInt(o.getOrDefault("commit-interval-ms", "100")),
                     o.getOrDefault("compression", "lz4"),
@@ -106,7 +108,7 @@ public final class StreamHarness {
                     Integer.parseInt(o.getOrDefault("max-run-s", "900")),
                     Integer.parseInt(o.getOrDefault("alert-timeout-s", "30")),
                     phases.contains("throughput"), phases.contains("live"));
-            o.keySet().removeAll(List.of("events", "partitions", "rounds", "commit-interval-ms", "compression", "seed",
+            o.keySet().removeAll(List.of("events", "partitions", "stream-threads", "rounds", "commit-interval-ms", "compression", "seed",
                     "event-rate", "live-rate", "trials", "warmup-s", "burst-interval-ms", "max-run-s", "alert-timeout-s", "phases"));
             if (!o.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + o.keySet());
@@ -287,13 +289,14 @@ public final class StreamHarness {
     // ------------------------------------------------------------------------------ throughput
 
     /** Faultline's config for one run: the shipped defaults plus ids, topics, state dir, bindings and commit interval. */
-    static FaultlineConfig config(String bootstrap, String appId, String input, Path stateDir, int commitIntervalMs) {
+    static FaultlineConfig config(String bootstrap, String appId, String input, Path stateDir, int commitIntervalMs,
+            int streamThreads) {
         StringBuilder y = new StringBuilder();
         y.append("application.id: ").append(appId).append('\n');
         y.append("kafka:\n  bootstrap.servers: \"").append(bootstrap).append("\"\n");
         y.append("  commit.interval.ms: ").append(commitIntervalMs).append('\n');
         y.append("processing.guarantee: exactly_once_v2\n");
-        y.append("num.stream.threads: 1\n");
+        y.append("num.stream.threads: ").append(streamThreads).append('\n');
         y.append("state.dir: \"").append(stateDir.toString().replace("\\", "/")).append("\"\n");
         y.append("topics:\n  input: [").append(input).append("]\n");
         for (String t : List.of("enriched", "aggregates", "alerts", "dlq")) {
@@ -316,7 +319,8 @@ public final class StreamHarness {
             throws Exception {
         String appId = "bench-r" + round + "-" + kind;
         Path state = Files.createDirectories(work.resolve(appId));
-        FaultlineConfig cfg = config(broker.bootstrapServers(), appId, data.topic(), state, s.commitIntervalMs());
+        FaultlineConfig cfg = config(broker.bootstrapServers(), appId, data.topic(), state, s.commitIntervalMs(),
+                s.streamThreads());
         String ptOut = appId + ".out";
         boolean full = kind.equals("full");
         if (full) {
