@@ -64,8 +64,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  *   <li>samples the heap throughout and reads the live heap after a full GC at the end of each phase.
  * </ol>
  *
- * <p>Options ({@code --name=value}): {@code events} (2000000), {@code partitions} (2), {@code stream-threads} (1), {@code rounds}
- * (2), {@code commit-interval-ms} (100, Kafka Streams' exactly-once default, which Faultline's
+ * <p>Options ({@code --name=value}): {@code events} (2000000), {@code partitions} (2), {@code stream-threads} (1),
+ * {@code rounds} (2), {@code commit-interval-ms} (100, Kafka Streams' exactly-once default, which Faultline's
  * shipped config does not change), {@code compression} (lz4), {@code seed} (42), {@code event-rate}
  * (2000 simulated records/s), {@code live-rate} (1000), {@code trials} (7), {@code warmup-s} (15),
  * {@code burst-interval-ms} (10), {@code max-run-s} (900), {@code alert-timeout-s} (30), {@code phases}
@@ -79,10 +79,9 @@ public final class StreamHarness {
     private static final long T_START = System.nanoTime();
 
     /** Command-line settings. */
-    record Settings(long events, int partitions, int streamThreads, int rounds, int commitIntervalMs, String compression,
-            long seed,
-            double eventRate, double liveRate, int trials, int warmupSeconds, int burstIntervalMs, int maxRunSeconds, int alertTimeoutSeconds,
-            boolean throughput, boolean live) {
+    record Settings(long events, int partitions, int streamThreads, int rounds, int commitIntervalMs,
+            String compression, long seed, double eventRate, double liveRate, int trials, int warmupSeconds,
+            int burstIntervalMs, int maxRunSeconds, int alertTimeoutSeconds, boolean throughput, boolean live) {
 
         static Settings parse(String[] args) {
             Map<String, String> o = new HashMap<>();
@@ -108,8 +107,9 @@ public final class StreamHarness {
                     Integer.parseInt(o.getOrDefault("max-run-s", "900")),
                     Integer.parseInt(o.getOrDefault("alert-timeout-s", "30")),
                     phases.contains("throughput"), phases.contains("live"));
-            o.keySet().removeAll(List.of("events", "partitions", "stream-threads", "rounds", "commit-interval-ms", "compression", "seed",
-                    "event-rate", "live-rate", "trials", "warmup-s", "burst-interval-ms", "max-run-s", "alert-timeout-s", "phases"));
+            o.keySet().removeAll(List.of("events", "partitions", "stream-threads", "rounds", "commit-interval-ms",
+                    "compression", "seed", "event-rate", "live-rate", "trials", "warmup-s", "burst-interval-ms",
+                    "max-run-s", "alert-timeout-s", "phases"));
             if (!o.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + o.keySet());
             }

@@ -11,7 +11,10 @@ final class LogfmtReader {
 
     private final PathRules rules;
     private final ParseConfig config;
-    /** Per-thread collector, reset after each record, as in {@link JsonEventReader}: a fresh one per line was ~300 bytes. */
+    /**
+     * One collector per thread, reset after each line, as in {@link JsonEventReader}: a fresh one per line
+     * allocated ~300 bytes of arrays.
+     */
     private final ThreadLocal<EventCollector> collectors;
 
     LogfmtReader(PathRules rules, ParseConfig config) {

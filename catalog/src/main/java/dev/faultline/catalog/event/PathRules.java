@@ -91,7 +91,10 @@ final class PathRules {
         final int id;
         /** The name's bytes when it is ASCII (only then can a key's raw bytes name it), else null. */
         final byte[] ascii;
-        /** {@link #ascii}'s first and last (up to) eight bytes as {@link #word} reads them: equal words, equal names up to 16 bytes. */
+        /**
+         * {@link #ascii}'s first and last (up to) eight bytes, as {@link PathRules#head} and {@link PathRules#tail}
+         * read a key: for names of up to 16 bytes, equal words and length mean equal names.
+         */
         final long head;
         final long tail;
         /** The suffix rules whose last segment this is, or null (the common case). */
@@ -285,7 +288,7 @@ final class PathRules {
             return (long) LONGS.get(bytes, from);
         }
         if (length > 0 && from + 8 <= bytes.length) {
-            // one load past the key's end (the record goes on after it: a quote at least), the excess masked off
+            // one load that may read past the key (never past the array), the bytes after it masked off
             return (long) LONGS.get(bytes, from) & (-1L >>> (64 - 8 * length));
         }
         long w = 0;
