@@ -288,7 +288,10 @@ public final class StreamHarness {
 
     // ------------------------------------------------------------------------------ throughput
 
-    /** Faultline's config for one run: the shipped defaults plus ids, topics, state dir, bindings and commit interval. */
+    /**
+     * Faultline's config for one run: the shipped defaults plus ids, topics, state dir, bindings, commit interval
+     * and stream threads.
+     */
     static FaultlineConfig config(String bootstrap, String appId, String input, Path stateDir, int commitIntervalMs,
             int streamThreads) {
         StringBuilder y = new StringBuilder();
