@@ -93,7 +93,7 @@ final class AlertLatency {
             StreamHarness.Settings s, Path work) throws Exception {
         Path state = Files.createDirectories(work.resolve(APP_ID));
         FaultlineConfig cfg = StreamHarness.config(broker.bootstrapServers(), APP_ID, TOPIC, state,
-                s.commitIntervalMs(), s.streamThreads());
+                s.commitIntervalMs(), s.streamThreads(), s.kafka());
         broker.createTopics(s.partitions(), TOPIC);
         broker.createTopics(s.partitions(), StreamHarness.outputTopics(cfg).toArray(String[]::new));
         int minCount = cfg.get(FaultlineKeys.ALERTS_MIN_COUNT);

@@ -69,7 +69,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * shipped config does not change), {@code compression} (lz4), {@code seed} (42), {@code event-rate}
  * (2000 simulated records/s), {@code live-rate} (1000), {@code trials} (7), {@code warmup-s} (15),
  * {@code burst-interval-ms} (10), {@code max-run-s} (900), {@code alert-timeout-s} (30), {@code phases}
- * (throughput,live). {@code -Dbench.debug=true} logs every first firing alert per service and, while
+ * (throughput,live); {@code kafka.NAME=VALUE}, any number of them: a Kafka client setting for both topologies, as in
+ * the yaml's {@code kafka:} block. {@code -Dbench.debug=true} logs every first firing alert per service and, while
  * a trial waits, the group's lag per partition.
  */
 public final class StreamHarness {
@@ -81,7 +82,8 @@ public final class StreamHarness {
     /** Command-line settings. */
     record Settings(long events, int partitions, int streamThreads, int rounds, int commitIntervalMs,
             String compression, long seed, double eventRate, double liveRate, int trials, int warmupSeconds,
-            int burstIntervalMs, int maxRunSeconds, int alertTimeoutSeconds, boolean throughput, boolean live) {
+            int burstIntervalMs, int maxRunSeconds, int alertTimeoutSeconds, boolean throughput, boolean live,
+            Map<String, String> kafka) {
 
         static Settings parse(String[] args) {
             Map<String, String> o = new HashMap<>();
@@ -92,6 +94,10 @@ public final class StreamHarness {
                 o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
             }
             String phases = o.getOrDefault("phases", "throughput,live");
+            // --kafka.NAME=VALUE: a client setting for both topologies (same config), as the yaml's kafka: block
+            Map<String, String> kafka = new java.util.TreeMap<>();
+            o.entrySet().removeIf(e -> e.getKey().startsWith("kafka.")
+                    && kafka.put(e.getKey().substring("kafka.".length()), e.getValue()) == null);
             Settings s = new Settings(Long.parseLong(o.getOrDefault("events", "2000000")),
                     Integer.parseInt(o.getOrDefault("partitions", "2")),
                     Integer.parseInt(o.getOrDefault("stream-threads", "1")),
@@ -106,7 +112,7 @@ public final class StreamHarness {
                     Integer.parseInt(o.getOrDefault("burst-interval-ms", "10")),
                     Integer.parseInt(o.getOrDefault("max-run-s", "900")),
                     Integer.parseInt(o.getOrDefault("alert-timeout-s", "30")),
-                    phases.contains("throughput"), phases.contains("live"));
+                    phases.contains("throughput"), phases.contains("live"), Map.copyOf(kafka));
             o.keySet().removeAll(List.of("events", "partitions", "stream-threads", "rounds", "commit-interval-ms",
                     "compression", "seed", "event-rate", "live-rate", "trials", "warmup-s", "burst-interval-ms",
                     "max-run-s", "alert-timeout-s", "phases"));
@@ -293,11 +299,12 @@ public final class StreamHarness {
      * and stream threads.
      */
     static FaultlineConfig config(String bootstrap, String appId, String input, Path stateDir, int commitIntervalMs,
-            int streamThreads) {
+            int streamThreads, Map<String, String> kafka) {
         StringBuilder y = new StringBuilder();
         y.append("application.id: ").append(appId).append('\n');
         y.append("kafka:\n  bootstrap.servers: \"").append(bootstrap).append("\"\n");
         y.append("  commit.interval.ms: ").append(commitIntervalMs).append('\n');
+        kafka.forEach((k, v) -> y.append("  ").append(k).append(": \"").append(v).append("\"\n"));
         y.append("processing.guarantee: exactly_once_v2\n");
         y.append("num.stream.threads: ").append(streamThreads).append('\n');
         y.append("state.dir: \"").append(stateDir.toString().replace("\\", "/")).append("\"\n");
@@ -323,7 +330,7 @@ public final class StreamHarness {
         String appId = "bench-r" + round + "-" + kind;
         Path state = Files.createDirectories(work.resolve(appId));
         FaultlineConfig cfg = config(broker.bootstrapServers(), appId, data.topic(), state, s.commitIntervalMs(),
-                s.streamThreads());
+                s.streamThreads(), s.kafka());
         String ptOut = appId + ".out";
         boolean full = kind.equals("full");
         if (full) {
