@@ -423,9 +423,24 @@ public final class FaultlineConfig {
     }
 
     /**
+     * Faultline's defaults for Kafka client settings, by client prefix, where Kafka's own do not suit it; each
+     * applies only when the {@code kafka:} block sets the key neither plain nor with that prefix.
+     *
+     * <p>{@code producer.batch.size}: 128 KiB instead of 16 KiB. A batch is sent when full, after
+     * {@code linger.ms} (100 ms, Kafka Streams' default) or at a commit, whichever comes first, so a bigger one
+     * adds no latency beyond those. With 16 KiB a partition's batch filled every ~10 enriched events, and each new
+     * batch woke the producer's sender thread: in the stream harness that was most of the stream thread's time in
+     * sends, and the full topology ran 10-55% faster with 128 KiB (BENCHMARKS.md, ninth round). The producer's
+     * {@code buffer.memory} (32 MiB) still bounds its memory, whatever the partition count.
+     */
+    private static final Map<String, Map<String, String>> CLIENT_DEFAULTS =
+            Map.of("producer", Map.of("batch.size", Integer.toString(128 * 1024)));
+
+    /**
      * Properties for {@code new KafkaStreams(topology, props)}: the {@code kafka.*} passthrough,
      * then everything Faultline decides explicitly (ids, guarantee, serdes, error handlers, the
-     * dead-letter topic, explicit-naming enforcement).
+     * dead-letter topic, explicit-naming enforcement), and {@link #CLIENT_DEFAULTS} where the passthrough
+     * leaves them unset.
      */
     public Properties streamsProperties() {
         Properties p = new Properties();
@@ -452,6 +467,11 @@ public final class FaultlineConfig {
         // Generated names shift when the topology changes and silently orphan state: refuse them.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
+        CLIENT_DEFAULTS.forEach((client, settings) -> settings.forEach((name, value) -> {
+            if (!kafka.containsKey(name) && !kafka.containsKey(client + "." + name)) {
+                p.put(client + "." + name, value);
+            }
+        }));
         return p;
     }
 

@@ -159,6 +159,25 @@ class FaultlineConfigTest {
     }
 
     @Test
+    void shouldGiveTheStreamsProducerLargerBatchesUnlessTheKafkaBlockSetsThem() {
+        Properties defaults = FaultlineConfig.parse("application.id: fl-test", Map.of()).orThrow().streamsProperties();
+        Properties plain = FaultlineConfig.parse("kafka: {batch.size: 32768}", Map.of()).orThrow().streamsProperties();
+        Properties prefixed = FaultlineConfig.parse("kafka: {producer.batch.size: 65536}", Map.of()).orThrow()
+                .streamsProperties();
+
+        // what the Streams producer is really built with, as Kafka Streams resolves prefixes and its own defaults
+        assertThat(producerBatchSize(defaults)).isEqualTo("131072");
+        assertThat(producerBatchSize(plain)).isEqualTo("32768");
+        assertThat(producerBatchSize(prefixed)).isEqualTo("65536");
+        assertThat(plain).doesNotContainKey("producer.batch.size");
+    }
+
+    private static String producerBatchSize(Properties p) {
+        p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "fl-test");
+        return String.valueOf(new StreamsConfig(p).getProducerConfigs("client").get("batch.size"));
+    }
+
+    @Test
     void shouldRefuseKafkaKeysThatATypedKeyOwns() {
         ConfigResult r = FaultlineConfig.parse("kafka: {processing.guarantee: at_least_once}", Map.of());
 
