@@ -70,7 +70,7 @@ final class EventCollector {
      * stores into the older, reused arrays is the likely reason. Nothing built from it keeps a reference to its
      * arrays.
      */
-    void reset() {
+    EventCollector reset() {
         source = null;
         if (segs.length > 64) {
             // A hostile key with thousands of dots grew the path arrays; do not keep them for the thread's life.
@@ -96,6 +96,7 @@ final class EventCollector {
         retryFromSeconds = Timestamps.NONE;
         sawEcsTimestamp = false;
         sawEcsLevel = false;
+        return this;
     }
 
     /** Drops the previous record's values, so a thread's collector never keeps them alive. */
@@ -151,6 +152,25 @@ final class EventCollector {
         }
         spans[k] = from;
         spans[k + 1] = to;
+    }
+
+    /**
+     * Enters the key {@code source[from, to)}, which must be ASCII with no escape, one level per dot-separated part
+     * (empty parts kept, as {@link PathRules#splitPath} splits), each resolved from the bytes: no String for a part
+     * no rule names. @return the levels pushed
+     */
+    int pushRawKey(int from, int to) {
+        byte[] b = source;
+        int count = 0;
+        int partFrom = from;
+        for (int k = from; k <= to; k++) {
+            if (k == to || b[k] == '.') {
+                pushRaw(partFrom, k, rules.segment(b, partFrom, k));
+                count++;
+                partFrom = k + 1;
+            }
+        }
+        return count;
     }
 
     void pop(int count) {

@@ -32,7 +32,6 @@ final class JsonEventReader {
 
     private static final byte[] RESOURCE_LOGS = "resourceLogs".getBytes(StandardCharsets.US_ASCII);
 
-    private final PathRules rules;
     private final ParseConfig config;
     private final OtlpReader otlp;
     /**
@@ -42,7 +41,6 @@ final class JsonEventReader {
     private final ThreadLocal<Scratch> scratch;
 
     JsonEventReader(PathRules rules, ParseConfig config, OtlpReader otlp) {
-        this.rules = rules;
         this.config = config;
         this.otlp = otlp;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(rules, config));
@@ -197,31 +195,12 @@ final class JsonEventReader {
     }
 
     /** Enters the key {@code bytes[from, to)}; a dotted key enters one level per segment. @return segments pushed */
-    private int pushKey(EventCollector c, JsonLexer in, int from, int to) {
+    private static int pushKey(EventCollector c, JsonLexer in, int from, int to) {
         if (in.lastStringEscaped || in.lastStringNonAscii) {
             // rare: the key's text differs from its bytes, or it cannot name an (ASCII) rule segment
             return c.pushKey(in.decode(from, to));
         }
-        byte[] b = in.bytes;
-        int dot = from;
-        while (dot < to && b[dot] != '.') {
-            dot++;
-        }
-        if (dot == to) {
-            c.pushRaw(from, to, rules.segment(b, from, to));
-            return 1;
-        }
-        // Split on every dot, keeping empty segments, as PathRules.splitPath does.
-        int count = 0;
-        int partFrom = from;
-        for (int k = from; k <= to; k++) {
-            if (k == to || b[k] == '.') {
-                c.pushRaw(partFrom, k, rules.segment(b, partFrom, k));
-                count++;
-                partFrom = k + 1;
-            }
-        }
-        return count;
+        return c.pushRawKey(from, to);
     }
 
     /** A top-level {@code ecs} or {@code ecs.*} key marks an ECS document. */

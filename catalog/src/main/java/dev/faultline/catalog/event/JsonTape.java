@@ -205,6 +205,21 @@ final class JsonTape {
         return found;
     }
 
+    /** Whether the string node's bytes are its text: ASCII, no escape (so {@link #from}/{@link #to} bound it). */
+    boolean plainAscii(int node) {
+        return (tape[node * WIDTH] & (ESCAPED | NON_ASCII)) == 0;
+    }
+
+    /** Where the node's bytes start in the record (a string's body, without its quote). */
+    int from(int node) {
+        return tape[node * WIDTH + 1];
+    }
+
+    /** Where the node's bytes end in the record (a string's closing quote). */
+    int to(int node) {
+        return tape[node * WIDTH + 2];
+    }
+
     /** Whether the string node {@code key} reads as the ASCII {@code name}. */
     boolean nameIs(int key, byte[] name) {
         int k = key * WIDTH;

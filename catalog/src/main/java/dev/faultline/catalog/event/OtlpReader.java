@@ -38,6 +38,12 @@ final class OtlpReader {
     private static final byte[] SEVERITY_NUMBER = ascii("severityNumber");
     private static final byte[] BODY = ascii("body");
 
+    /** The AnyValue members {@link Batch#member} reads, the most frequent first. */
+    private static final String[] VALUE_NAMES = {"stringValue", "intValue", "boolValue", "doubleValue",
+        "kvlistValue", "arrayValue"};
+    private static final byte[][] VALUE_NAME_BYTES = java.util.Arrays.stream(VALUE_NAMES).map(OtlpReader::ascii)
+            .toArray(byte[][]::new);
+
     /** {@link #scopes}: no scope list at all. */
     private static final int NO_SCOPES = -2;
     /** {@link #scopes}: a scope list that is not an array. */
@@ -69,7 +75,7 @@ final class OtlpReader {
     ParseResult read(byte[] bytes, int start, int end, int base) {
         Scratch work = scratch.get();
         try {
-            return new Batch(work.tape.read(bytes, start, end, base), work.collector).events();
+            return new Batch(work.tape.read(bytes, start, end, base), work.collector, bytes).events();
         } catch (JsonLexer.Bad bad) {
             // As JsonEventReader: invalid UTF-8 anywhere is reported first. A tape read whole proves the record valid
             // (strings are checked, and outside them a byte above 0x7F is malformed JSON), so only failures pay.
@@ -85,14 +91,17 @@ final class OtlpReader {
     private final class Batch {
         private final JsonTape t;
         private final EventCollector c;
+        /** The record: keys are entered from its bytes, so the collector is attached to it for each event. */
+        private final byte[] bytes;
         /** Where the record being read sits (resource, scope, record), for diagnostics built only when needed. */
         private int atResource;
         private int atScope;
         private int atRecord;
 
-        Batch(JsonTape tape, EventCollector collector) {
+        Batch(JsonTape tape, EventCollector collector, byte[] bytes) {
             this.t = tape;
-            this.c = collector;
+            this.c = collector.attach(bytes);
+            this.bytes = bytes;
         }
 
         ParseResult events() {
@@ -180,7 +189,7 @@ final class OtlpReader {
                             return malformed(where() + " is not an object");
                         }
                         ParseResult.Unreadable bad = event(record, service, host, events);
-                        c.reset();
+                        c.reset().attach(bytes);
                         if (bad != null) {
                             return bad;
                         }
@@ -276,7 +285,7 @@ final class OtlpReader {
                 if (t.kind(value) != JsonTape.OBJECT) {
                     return malformed(where() + at + " has a value that is not an AnyValue object");
                 }
-                int pushed = c.pushKey(t.text(key));
+                int pushed = t.plainAscii(key) ? c.pushRawKey(t.from(key), t.to(key)) : c.pushKey(t.text(key));
                 ParseResult.Unreadable bad = anyValue(value, at);
                 c.pop(pushed);
                 if (bad != null) {
@@ -293,12 +302,12 @@ final class OtlpReader {
                 return null;
             }
             if (t.after(value, first + 1) < 0) {
-                return member(t.text(first), first + 1, at); // the usual AnyValue: one member
+                return member(valueName(first), first + 1, at); // the usual AnyValue: one member
             }
             // Several members: as Jackson's tree, a repeated name keeps its first place and its last value.
             Map<String, Integer> members = new LinkedHashMap<>();
             for (int key = first; key >= 0; key = t.after(value, key + 1)) {
-                members.put(t.text(key), key + 1);
+                members.put(valueName(key), key + 1);
             }
             for (Map.Entry<String, Integer> m : members.entrySet()) {
                 ParseResult.Unreadable bad = member(m.getKey(), m.getValue(), at);
@@ -307,6 +316,16 @@ final class OtlpReader {
                 }
             }
             return null;
+        }
+
+        /** An AnyValue member's name: one of {@link #VALUE_NAMES} without decoding it, else its decoded text. */
+        private String valueName(int key) {
+            for (int k = 0; k < VALUE_NAMES.length; k++) {
+                if (t.nameIs(key, VALUE_NAME_BYTES[k])) {
+                    return VALUE_NAMES[k];
+                }
+            }
+            return t.text(key);
         }
 
         private ParseResult.Unreadable member(String name, int v, String at) {

@@ -102,6 +102,24 @@ class EventParserOtlpTest {
     }
 
     @Test
+    void shouldReadEscapedKeysAndValueNamesAsTheirPlainSpelling() {
+        // Plain keys are entered from the record's bytes, escaped ones from their decoded text; "shop" names no rule,
+        // so its path segment is cut from the record only when a value under it is kept, in every event of a batch.
+        String batch = """
+                {"resourceLogs":[{"scopeLogs":[{"logRecords":[
+                  {"attributes":[{"key":"shop.data.error_code","value":{"stringValue":"E2001"}}]},
+                  {"attributes":[{"key":"shop\\u002edata.error_code","value":{"string\\u0056alue":"E2001"}}]},
+                  {"attributes":[{"key":"shop.data.error_code","value":{"stringValue":"E2001"}}]}]}]}]}
+                """;
+
+        List<LogEvent> events = events(PARSER, batch);
+
+        FieldValue expected = new FieldValue("attributes.shop.data.error_code", "E2001", false,
+                spec("data.error_code"));
+        assertThat(events).hasSize(3).extracting(LogEvent::codeFields).containsOnly(List.of(expected));
+    }
+
+    @Test
     void shouldReadAnEmptyBatchAsNoEvents() {
         assertThat(events(PARSER, "{\"resourceLogs\":[]}")).isEmpty();
         assertThat(events(PARSER, "{\"resourceLogs\":[{\"scopeLogs\":[{\"scope\":{}}]}]}")).isEmpty();
