@@ -9,12 +9,16 @@ import dev.faultline.catalog.event.ParseResult;
 import dev.faultline.catalog.load.CatalogLoader;
 import dev.faultline.catalog.match.Matcher;
 import dev.faultline.catalog.model.CatalogSet;
+import dev.faultline.generator.GeneratedRecord;
+import dev.faultline.generator.GeneratorProfile;
+import dev.faultline.generator.LogGenerator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +36,8 @@ import java.util.function.LongUnaryOperator;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.faultline.bench.LoaderAb A.jar B.jar
  * [process|parse|match] [ALL|kind] [rounds] [seconds per round]}, where the jars are catalog jars
- * ({@code catalog/target/faultline-catalog-*.jar} of the two builds) and kind is a {@link Corpus.Kind}.
+ * ({@code catalog/target/faultline-catalog-*.jar} of the two builds) and kind is a {@link Corpus.Kind}, or
+ * {@code wire:FORMAT} for the stream harness's generated records of one {@code WireFormat} ({@code wire:ALL}: all).
  */
 public final class LoaderAb {
 
@@ -109,6 +114,8 @@ public final class LoaderAb {
 
     /** One build's loop, instantiated in that build's class loader; public for the reflective constructor call. */
     public static final class Side implements LongUnaryOperator {
+        /** A kind of {@code wire:FORMAT} (a {@code WireFormat}, or ALL) takes the stream harness's records instead. */
+        private static final String WIRE = "wire:";
         private static final SourceRef SOURCE = SourceRef.kafka("logs.raw", 0, 0L);
         private final String loop;
         private final byte[][] lines;
@@ -119,13 +126,8 @@ public final class LoaderAb {
 
         public Side(String loop, String kind) {
             CatalogSet set = new CatalogLoader().loadBundled().orThrow();
-            Corpus corpus = Corpus.generate(set, Corpus.DEFAULT_SIZE, Corpus.DEFAULT_SEED);
-            List<byte[]> picked = new ArrayList<>();
-            for (int i = 0; i < corpus.size(); i++) {
-                if (kind.equals("ALL") || corpus.kind(i).name().equals(kind)) {
-                    picked.add(corpus.lines()[i]);
-                }
-            }
+            List<byte[]> picked = kind.startsWith(WIRE) ? generated(set, kind.substring(WIRE.length()))
+                    : corpus(set, kind);
             if (picked.isEmpty()) {
                 throw new IllegalArgumentException("no lines of kind " + kind);
             }
@@ -142,6 +144,32 @@ public final class LoaderAb {
 
         public int lines() {
             return lines.length;
+        }
+
+        private static List<byte[]> corpus(CatalogSet set, String kind) {
+            Corpus corpus = Corpus.generate(set, Corpus.DEFAULT_SIZE, Corpus.DEFAULT_SEED);
+            List<byte[]> picked = new ArrayList<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                if (kind.equals("ALL") || corpus.kind(i).name().equals(kind)) {
+                    picked.add(corpus.lines()[i]);
+                }
+            }
+            return picked;
+        }
+
+        /** The stream harness's records (its generator, 10% errors), of one wire format or all. */
+        private static List<byte[]> generated(CatalogSet set, String format) {
+            LogGenerator gen = new LogGenerator(set, 20261121L,
+                    GeneratorProfile.defaults().withErrorRatio(0.10).withBadRatio(0.0));
+            Instant t0 = Instant.parse("2026-11-21T10:00:00Z");
+            List<byte[]> picked = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                GeneratedRecord r = gen.next(t0.plusMillis(i));
+                if (format.equals("ALL") || r.format().name().equals(format)) {
+                    picked.add(r.value());
+                }
+            }
+            return picked;
         }
 
         @Override
