@@ -428,10 +428,10 @@ public final class FaultlineConfig {
      *
      * <p>{@code producer.batch.size}: 128 KiB instead of 16 KiB. A batch is sent when full, after
      * {@code linger.ms} (100 ms, Kafka Streams' default) or at a commit, whichever comes first, so a bigger one
-     * adds no latency beyond those. With 16 KiB a partition's batch filled every ~10 enriched events, and each new
-     * batch woke the producer's sender thread: in the stream harness that was most of the stream thread's time in
-     * sends, and the full topology ran 10-55% faster with 128 KiB (BENCHMARKS.md, ninth round). The producer's
-     * {@code buffer.memory} (32 MiB) still bounds its memory, whatever the partition count.
+     * adds no latency beyond those. With 16 KiB a partition's batch filled every ~10 enriched events, and each
+     * new batch woke the producer's sender thread: in the stream harness that was most of the stream thread's
+     * time in sends, and the full topology ran ~25% more records/s with 128 KiB (BENCHMARKS.md, ninth round).
+     * The producer's {@code buffer.memory} (32 MiB) still bounds its memory, whatever the partition count.
      */
     private static final Map<String, Map<String, String>> CLIENT_DEFAULTS =
             Map.of("producer", Map.of("batch.size", Integer.toString(128 * 1024)));
