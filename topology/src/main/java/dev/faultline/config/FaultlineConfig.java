@@ -426,15 +426,16 @@ public final class FaultlineConfig {
      * Faultline's defaults for Kafka client settings, by client prefix, where Kafka's own do not suit it; each
      * applies only when the {@code kafka:} block sets the key neither plain nor with that prefix.
      *
-     * <p>{@code producer.batch.size}: 128 KiB instead of 16 KiB. A batch is sent when full, after
+     * <p>{@code producer.batch.size}: 64 KiB instead of 16 KiB. A batch is sent when full, after
      * {@code linger.ms} (100 ms, Kafka Streams' default) or at a commit, whichever comes first, so a bigger one
      * adds no latency beyond those. With 16 KiB a partition's batch filled every ~10 enriched events, and each
      * new batch woke the producer's sender thread: in the stream harness that was most of the stream thread's
-     * time in sends, and the full topology ran ~25% more records/s with 128 KiB (BENCHMARKS.md, ninth round).
-     * The producer's {@code buffer.memory} (32 MiB) still bounds its memory, whatever the partition count.
+     * time in sends, and the full topology ran ~25% more records/s with 64 or 128 KiB (BENCHMARKS.md, ninth
+     * round); 64 KiB holds half the memory per open batch. The producer's {@code buffer.memory} (32 MiB) bounds
+     * the total: when many partitions have a batch open, it sends them early rather than grow.
      */
     private static final Map<String, Map<String, String>> CLIENT_DEFAULTS =
-            Map.of("producer", Map.of("batch.size", Integer.toString(128 * 1024)));
+            Map.of("producer", Map.of("batch.size", Integer.toString(64 * 1024)));
 
     /**
      * Properties for {@code new KafkaStreams(topology, props)}: the {@code kafka.*} passthrough,

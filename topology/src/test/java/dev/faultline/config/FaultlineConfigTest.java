@@ -162,13 +162,13 @@ class FaultlineConfigTest {
     void shouldGiveTheStreamsProducerLargerBatchesUnlessTheKafkaBlockSetsThem() {
         Properties defaults = FaultlineConfig.parse("application.id: fl-test", Map.of()).orThrow().streamsProperties();
         Properties plain = FaultlineConfig.parse("kafka: {batch.size: 32768}", Map.of()).orThrow().streamsProperties();
-        Properties prefixed = FaultlineConfig.parse("kafka: {producer.batch.size: 65536}", Map.of()).orThrow()
+        Properties prefixed = FaultlineConfig.parse("kafka: {producer.batch.size: 262144}", Map.of()).orThrow()
                 .streamsProperties();
 
         // what the Streams producer is really built with, as Kafka Streams resolves prefixes and its own defaults
-        assertThat(producerBatchSize(defaults)).isEqualTo("131072");
+        assertThat(producerBatchSize(defaults)).isEqualTo("65536");
         assertThat(producerBatchSize(plain)).isEqualTo("32768");
-        assertThat(producerBatchSize(prefixed)).isEqualTo("65536");
+        assertThat(producerBatchSize(prefixed)).isEqualTo("262144");
         assertThat(plain).doesNotContainKey("producer.batch.size");
     }
 
