@@ -432,7 +432,8 @@ public final class FaultlineConfig {
      * new batch woke the producer's sender thread: in the stream harness that was most of the stream thread's
      * time in sends, and the full topology ran ~25% more records/s with 64 or 128 KiB (BENCHMARKS.md, ninth
      * round); 64 KiB holds half the memory per open batch. The producer's {@code buffer.memory} (32 MiB) bounds
-     * the total: when many partitions have a batch open, it sends them early rather than grow.
+     * the total: when open batches fill it, the producer sends them early and a send waits for the memory,
+     * rather than grow.
      */
     private static final Map<String, Map<String, String>> CLIENT_DEFAULTS =
             Map.of("producer", Map.of("batch.size", Integer.toString(64 * 1024)));
