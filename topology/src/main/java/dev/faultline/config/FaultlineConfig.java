@@ -423,10 +423,10 @@ public final class FaultlineConfig {
     }
 
     /**
-     * Faultline's defaults for Kafka client settings, by client prefix, where Kafka's own do not suit it; each
-     * applies only when the {@code kafka:} block sets the key neither plain nor with that prefix.
+     * Faultline's defaults for the Streams producer, where Kafka's own do not suit it; each applies only when the
+     * {@code kafka:} block sets the key neither plain nor with the {@code producer.} prefix.
      *
-     * <p>{@code producer.batch.size}: 64 KiB instead of 16 KiB. A batch is sent when full, after
+     * <p>{@code batch.size}: 64 KiB instead of 16 KiB. A batch is sent when full, after
      * {@code linger.ms} (100 ms, Kafka Streams' default) or at a commit, whichever comes first, so a bigger one
      * adds no latency beyond those. With 16 KiB a partition's batch filled every ~10 enriched events, and each
      * new batch woke the producer's sender thread: in the stream harness that was most of the stream thread's
@@ -435,13 +435,12 @@ public final class FaultlineConfig {
      * the total: when open batches fill it, the producer sends them early and a send waits for the memory,
      * rather than grow.
      */
-    private static final Map<String, Map<String, String>> CLIENT_DEFAULTS =
-            Map.of("producer", Map.of("batch.size", Integer.toString(64 * 1024)));
+    private static final Map<String, String> PRODUCER_DEFAULTS = Map.of("batch.size", Integer.toString(64 * 1024));
 
     /**
      * Properties for {@code new KafkaStreams(topology, props)}: the {@code kafka.*} passthrough,
      * then everything Faultline decides explicitly (ids, guarantee, serdes, error handlers, the
-     * dead-letter topic, explicit-naming enforcement), and {@link #CLIENT_DEFAULTS} where the passthrough
+     * dead-letter topic, explicit-naming enforcement), and {@link #PRODUCER_DEFAULTS} where the passthrough
      * leaves them unset.
      */
     public Properties streamsProperties() {
@@ -469,11 +468,11 @@ public final class FaultlineConfig {
         // Generated names shift when the topology changes and silently orphan state: refuse them.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
-        CLIENT_DEFAULTS.forEach((client, settings) -> settings.forEach((name, value) -> {
-            if (!kafka.containsKey(name) && !kafka.containsKey(client + "." + name)) {
-                p.put(client + "." + name, value);
+        PRODUCER_DEFAULTS.forEach((name, value) -> {
+            if (!kafka.containsKey(name) && !kafka.containsKey(StreamsConfig.producerPrefix(name))) {
+                p.put(StreamsConfig.producerPrefix(name), value);
             }
-        }));
+        });
         return p;
     }
 

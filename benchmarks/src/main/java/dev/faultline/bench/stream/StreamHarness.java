@@ -21,11 +21,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,9 +71,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * shipped config does not change), {@code compression} (lz4), {@code seed} (42), {@code event-rate}
  * (2000 simulated records/s), {@code live-rate} (1000), {@code trials} (7), {@code warmup-s} (15),
  * {@code burst-interval-ms} (10), {@code max-run-s} (900), {@code alert-timeout-s} (30), {@code phases}
- * (throughput,live); {@code kafka.NAME=VALUE}, any number of them: a Kafka client setting for both topologies, as in
- * the yaml's {@code kafka:} block. {@code -Dbench.debug=true} logs every first firing alert per service and, while
- * a trial waits, the group's lag per partition.
+ * (throughput,live); {@code kafka.NAME=VALUE}, any number of them: a Kafka client setting for both
+ * topologies, as in the yaml's {@code kafka:} block. {@code -Dbench.debug=true} logs every first firing alert per
+ * service and, while a trial waits, the group's lag per partition.
  */
 public final class StreamHarness {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -95,9 +97,14 @@ public final class StreamHarness {
             }
             String phases = o.getOrDefault("phases", "throughput,live");
             // --kafka.NAME=VALUE: a client setting for both topologies (same config), as the yaml's kafka: block
-            Map<String, String> kafka = new java.util.TreeMap<>();
-            o.entrySet().removeIf(e -> e.getKey().startsWith("kafka.")
-                    && kafka.put(e.getKey().substring("kafka.".length()), e.getValue()) == null);
+            Map<String, String> kafka = new TreeMap<>();
+            for (Iterator<Map.Entry<String, String>> it = o.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, String> e = it.next();
+                if (e.getKey().startsWith("kafka.")) {
+                    kafka.put(e.getKey().substring("kafka.".length()), e.getValue());
+                    it.remove();
+                }
+            }
             Settings s = new Settings(Long.parseLong(o.getOrDefault("events", "2000000")),
                     Integer.parseInt(o.getOrDefault("partitions", "2")),
                     Integer.parseInt(o.getOrDefault("stream-threads", "1")),

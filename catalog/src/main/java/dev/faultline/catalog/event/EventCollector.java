@@ -70,8 +70,13 @@ final class EventCollector {
      * stores into the older, reused arrays is the likely reason. Nothing built from it keeps a reference to its
      * arrays.
      */
-    EventCollector reset() {
+    void reset() {
         source = null;
+        clearEvent();
+    }
+
+    /** Forgets one event's path and values but stays attached to its record: for the next event of a batch. */
+    void clearEvent() {
         if (segs.length > 64) {
             // A hostile key with thousands of dots grew the path arrays; do not keep them for the thread's life.
             segs = new String[8];
@@ -96,7 +101,6 @@ final class EventCollector {
         retryFromSeconds = Timestamps.NONE;
         sawEcsTimestamp = false;
         sawEcsLevel = false;
-        return this;
     }
 
     /** Drops the previous record's values, so a thread's collector never keeps them alive. */

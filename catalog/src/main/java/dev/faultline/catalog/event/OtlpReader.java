@@ -2,6 +2,7 @@ package dev.faultline.catalog.event;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class OtlpReader {
     /** The AnyValue members {@link Batch#member} reads, the most frequent first. */
     private static final String[] VALUE_NAMES = {"stringValue", "intValue", "boolValue", "doubleValue",
         "kvlistValue", "arrayValue"};
-    private static final byte[][] VALUE_NAME_BYTES = java.util.Arrays.stream(VALUE_NAMES).map(OtlpReader::ascii)
+    private static final byte[][] VALUE_NAME_BYTES = Arrays.stream(VALUE_NAMES).map(OtlpReader::ascii)
             .toArray(byte[][]::new);
 
     /** {@link #scopes}: no scope list at all. */
@@ -75,7 +76,7 @@ final class OtlpReader {
     ParseResult read(byte[] bytes, int start, int end, int base) {
         Scratch work = scratch.get();
         try {
-            return new Batch(work.tape.read(bytes, start, end, base), work.collector, bytes).events();
+            return new Batch(work.tape.read(bytes, start, end, base), work.collector.attach(bytes)).events();
         } catch (JsonLexer.Bad bad) {
             // As JsonEventReader: invalid UTF-8 anywhere is reported first. A tape read whole proves the record valid
             // (strings are checked, and outside them a byte above 0x7F is malformed JSON), so only failures pay.
@@ -90,18 +91,16 @@ final class OtlpReader {
     /** One batch's walk over its tape. */
     private final class Batch {
         private final JsonTape t;
+        /** Attached to the record: plain keys are entered from its bytes. */
         private final EventCollector c;
-        /** The record: keys are entered from its bytes, so the collector is attached to it for each event. */
-        private final byte[] bytes;
         /** Where the record being read sits (resource, scope, record), for diagnostics built only when needed. */
         private int atResource;
         private int atScope;
         private int atRecord;
 
-        Batch(JsonTape tape, EventCollector collector, byte[] bytes) {
+        Batch(JsonTape tape, EventCollector collector) {
             this.t = tape;
-            this.c = collector.attach(bytes);
-            this.bytes = bytes;
+            this.c = collector;
         }
 
         ParseResult events() {
@@ -189,7 +188,7 @@ final class OtlpReader {
                             return malformed(where() + " is not an object");
                         }
                         ParseResult.Unreadable bad = event(record, service, host, events);
-                        c.reset().attach(bytes);
+                        c.clearEvent();
                         if (bad != null) {
                             return bad;
                         }
