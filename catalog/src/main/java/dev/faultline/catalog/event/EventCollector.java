@@ -240,7 +240,7 @@ final class EventCollector {
         String path = null;
         if (spec != null && type != BOOL && !value.isEmpty()) {
             path = path();
-            boolean numeric = type == INT || (type == STRING && isInteger(value));
+            boolean numeric = type == INT || type == FLOAT || (type == STRING && isNumber(value));
             addCode(new FieldValue(path, value, numeric, spec));
         }
         if ((n == null || !n.message) && nestedMessage && type == STRING && !value.isEmpty()) {
@@ -411,6 +411,58 @@ final class EventCollector {
     }
 
     /** {@code -?[0-9]+}: what counts as a numeric code written as a string ({@code "-32601"}). */
+    /**
+     * Whether {@code s} reads as a JSON number ({@code -32003}, {@code -32003.0}, {@code -3.2003e4}), with
+     * whitespace around it allowed: a code field's value, as a string, that is really a number.
+     */
+    static boolean isNumber(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        while (n > i && Character.isWhitespace(s.charAt(n - 1))) {
+            n--;
+        }
+        if (i < n && s.charAt(i) == '-') {
+            i++;
+        }
+        int digits = i;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == digits) {
+            return false;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            int fraction = ++i;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == fraction) {
+                return false;
+            }
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = i;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+            }
+            if (i == exponent) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     static boolean isInteger(String s) {
         int n = s.length();
         int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;

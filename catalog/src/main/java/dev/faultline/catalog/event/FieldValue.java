@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param field   the dotted path it was found at, e.g. {@code response.error.code}
  * @param value   the value as text (numbers in their JSON/decimal form)
- * @param numeric whether the value is an integer (a JSON integer, or an integer-looking string); floats are not
+ * @param numeric whether the value is a number: a JSON number, or a string that reads as one ({@code "-32003"},
+ *                {@code " -32003.0"}); in an RPC field an integral one is an RPC code, elsewhere no code at all
  * @param spec    for typed code values: the {@link TypedField} that selected it; {@code null} for text
  */
 public record FieldValue(String field, String value, boolean numeric, TypedField spec) {

@@ -132,7 +132,7 @@ final class LogfmtReader {
                         "more than " + config.maxFields() + " logfmt fields at char " + i);
             }
             if (wanted) {
-                // logfmt has no types: the collector treats integer-looking text as numeric
+                // logfmt has no types: the collector treats number-looking text as numeric
                 c.accept(value, EventCollector.STRING);
             }
             c.pop(pushed);

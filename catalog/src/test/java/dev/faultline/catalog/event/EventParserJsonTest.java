@@ -201,14 +201,17 @@ class EventParserJsonTest {
     }
 
     @Test
-    void shouldMarkIntegersAndIntegerStringsNumericButNotFloatsOrWords() {
-        LogEvent e = single("{\"code\":404,\"error_code\":\"-32601\",\"errorCode\":1.5,\"err_code\":\"E-1\"}");
+    void shouldMarkNumbersAndStringsThatReadAsNumbersNumericButNotWords() {
+        LogEvent e = single("{\"code\":404,\"error_code\":\"-32601\",\"errorCode\":1.5,\"err_code\":\"E-1\","
+                + "\"error\":{\"code\":\" -3.2601e4 \",\"type\":\"1e\"}}");
 
         assertThat(e.codeFields()).extracting(FieldValue::value, FieldValue::numeric).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("404", true),
                 org.assertj.core.groups.Tuple.tuple("-32601", true),
-                org.assertj.core.groups.Tuple.tuple("1.5", false),
-                org.assertj.core.groups.Tuple.tuple("E-1", false));
+                org.assertj.core.groups.Tuple.tuple("1.5", true),
+                org.assertj.core.groups.Tuple.tuple("E-1", false),
+                org.assertj.core.groups.Tuple.tuple(" -3.2601e4 ", true),
+                org.assertj.core.groups.Tuple.tuple("1e", false));
     }
 
     @Test
