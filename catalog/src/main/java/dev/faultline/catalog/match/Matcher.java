@@ -125,6 +125,12 @@ public final class Matcher {
         private List<UnknownCode> unknown;
         /** The text field being scanned, for {@link #accept}. */
         private FieldValue scanned;
+        /**
+         * Unambiguous and ambiguous findings held, each bounded on its own and the result after folding: an
+         * ambiguous finding must not take the place of the code that would resolve it.
+         */
+        private int resolved;
+        private int ambiguous;
 
         Collector(List<String> scope) {
             this.scope = scope;
@@ -140,7 +146,7 @@ public final class Matcher {
         }
 
         void add(TokenInfo info, String matched, MatchStage stage, String field) {
-            if (errors != null && errors.size() >= MAX_ERRORS_PER_EVENT) {
+            if (resolved >= MAX_ERRORS_PER_EVENT && ambiguous >= MAX_ERRORS_PER_EVENT) {
                 return;
             }
             List<CatalogHit> hits = info.hits();
@@ -163,11 +169,15 @@ public final class Matcher {
             }
             ErrorMatch match;
             if (chosen != null && chosen.owner() != null) {
-                if (contains(chosen.owner())) {
+                if (resolved >= MAX_ERRORS_PER_EVENT || contains(chosen.owner())) {
                     return;
                 }
                 match = new ErrorMatch(chosen.owner(), List.of(), matched, stage, field);
+                resolved++;
             } else {
+                if (ambiguous >= MAX_ERRORS_PER_EVENT) {
+                    return;
+                }
                 List<CatalogEntry> candidates = new ArrayList<>();
                 for (CatalogHit h : chosen != null ? List.of(chosen) : considered) {
                     candidates.addAll(h.meanings());
@@ -177,6 +187,7 @@ public final class Matcher {
                     return;
                 }
                 match = new ErrorMatch(null, candidates, matched, stage, field);
+                ambiguous++;
             }
             if (errors == null) {
                 errors = new ArrayList<>(2);
@@ -244,6 +255,9 @@ public final class Matcher {
             List<ErrorMatch> out = errors == null ? List.of() : errors;
             if (out.size() > 1) {
                 out = foldAmbiguous(errors);
+            }
+            if (out.size() > MAX_ERRORS_PER_EVENT) {
+                out = out.subList(0, MAX_ERRORS_PER_EVENT); // MatchResult copies it
             }
             return new MatchResult(out, unknown == null ? List.of() : unknown);
         }
