@@ -4,9 +4,10 @@ package dev.faultline.catalog.match;
  * The string fallback: one left-to-right pass over a text, cutting it into tokens and probing the
  * {@link TokenTable} with each. Linear in the text; no regex, no substring per token.
  *
- * <p>A token is a run of word characters ({@code [A-Za-z0-9_]} and non-ASCII letters or digits)
- * in which a single {@code .} or {@code -} between two word characters joins rather than splits;
- * a {@code -} directly before a digit and after a non-word character is a sign. So
+ * <p>A token is a run of word characters ({@code [A-Za-z0-9_]} and non-ASCII letters or digits; one outside the
+ * Basic Multilingual Plane next to a token also makes it no code) in which a single {@code .} or {@code -}
+ * between two word characters joins rather than splits; a {@code -} directly before a digit and after a
+ * non-word character is a sign. So
  * {@code ORD-E2001-77}, {@code 0xE2001F}, {@code SSH_AUTH_FAILED_TOTAL},
  * {@code task.not_found_handler} and {@code -320011} are each one token that holds no code, while
  * {@code E2001.} and {@code (E2001)} hold {@code E2001}.
@@ -110,9 +111,22 @@ final class FallbackScanner {
     /** Kept out of the walk's loop: the form that measured fastest (thread CPU time). */
     private static void report(TokenTable table, String text, int start, int end, Sink sink) {
         TokenInfo info = table.get(text, start, end);
-        if (info != null && (!info.contextOnly() || hasCodeContext(text, start, end))) {
+        if (info != null && (!info.contextOnly() || hasCodeContext(text, start, end))
+                && !nextToSupplementaryLetter(text, start, end)) {
             sink.accept(info, start, end);
         }
+    }
+
+    /**
+     * Whether a letter or digit outside the Basic Multilingual Plane (a surrogate pair, which the char table cannot
+     * classify) touches {@code [start, end)}: then, as with {@code ÄE2001}, the token goes on into it. Checked only
+     * for known tokens, so prose pays nothing.
+     */
+    static boolean nextToSupplementaryLetter(String text, int start, int end) {
+        return (start > 1 && Character.isLowSurrogate(text.charAt(start - 1))
+                && Character.isLetterOrDigit(text.codePointBefore(start)))
+                || (end + 1 < text.length() && Character.isHighSurrogate(text.charAt(end))
+                && Character.isLetterOrDigit(text.codePointAt(end)));
     }
 
     /** Bit {@code i} set: {@code text[base + i]} is a word char; bits at and past {@code n} are 0. */

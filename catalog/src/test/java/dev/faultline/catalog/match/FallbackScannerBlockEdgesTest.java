@@ -55,7 +55,8 @@ class FallbackScannerBlockEdgesTest {
                 break;
             }
             TokenInfo info = TABLE.get(text, start, i);
-            if (info != null && (!info.contextOnly() || FallbackScanner.hasCodeContext(text, start, i))) {
+            if (info != null && (!info.contextOnly() || FallbackScanner.hasCodeContext(text, start, i))
+                    && !FallbackScanner.nextToSupplementaryLetter(text, start, i)) {
                 out.add(info.token() + "@" + start + "-" + i);
             }
         }
@@ -68,7 +69,7 @@ class FallbackScannerBlockEdgesTest {
                 Arbitraries.of("E2001", "SSH_AUTH_FAILED", "-32013", "32013", "CONFLICT", "Exists", "not_found",
                         "task.not_found_handler", "ORD-E2001-77", "fs.write", "auth.invalid_token"),
                 Arbitraries.of(" ", "  ", "-", ".", "--", "..", "(", ")", "[", "]", "=", ":", "code=", "error ",
-                        "é", "Ä", "中", "\u0661", "_", "x", "7", "0x", "\t"),
+                        "é", "Ä", "中", "\u0661", "\uD835\uDC00", "\uD83D\uDE00", "_", "x", "7", "0x", "\t"),
                 Arbitraries.strings().withChars("aZ09_-. é").ofMaxLength(9));
         return piece.list().ofMaxSize(80).map(parts -> String.join("", parts));
     }

@@ -74,4 +74,16 @@ class FallbackScannerTest {
     void shouldNotTreatJoinedNonAsciiLettersAsBoundaries() {
         assertThat(codesIn("svc-nefia", "ÄE2001 and E2001é")).isEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ssh failed E2001\uD835\uDC00 x", "ssh failed \uD842\uDFB7E2001 x"})
+    void shouldNotTreatLettersOutsideTheBasicMultilingualPlaneAsBoundaries(String message) {
+        // MATHEMATICAL BOLD CAPITAL A and a CJK ideograph of plane 2: letters written as surrogate pairs
+        assertThat(codesIn("svc-nefia", message)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldStillFindACodeNextToAnEmojiOutsideTheBasicMultilingualPlane() {
+        assertThat(codesIn("svc-nefia", "\uD83D\uDD25E2001\uD83D\uDD25")).containsExactly("nefia:SSH_AUTH_FAILED");
+    }
 }
