@@ -63,16 +63,13 @@ public final class EventParser {
     private ParseResult parseBounded(byte[] record, int offset, int length) {
         int end = offset + length;
         int start = offset;
-        while (start < end) {
-            byte b = record[start];
-            if (isWhitespace(b)) {
-                start++;
-            } else if (b == (byte) 0xEF && end - start >= 3 && record[start + 1] == (byte) 0xBB
-                    && record[start + 2] == (byte) 0xBF) {
-                start += 3;
-            } else {
-                break;
-            }
+        // One BOM, first, as Jackson takes it: after whitespace, or a second one, it is not one.
+        if (length >= 3 && record[start] == (byte) 0xEF && record[start + 1] == (byte) 0xBB
+                && record[start + 2] == (byte) 0xBF) {
+            start += 3;
+        }
+        while (start < end && isWhitespace(record[start])) {
+            start++;
         }
         if (start == end) {
             return NO_EVENTS;

@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
  * <p>One per thread's reader, {@link #reset} per record.
  */
 final class JsonLexer {
-    /** Jackson's default bound on a number's length, kept so the verdicts stay the same. */
+    /**
+     * Jackson's default bound on a number's length, kept so the verdicts stay the same. Like Jackson, it counts
+     * digits only: of the integer part for an integer, of all three parts for a number with a fraction or exponent.
+     */
     static final int MAX_NUMBER_CHARS = 1000;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -332,24 +335,29 @@ final class JsonLexer {
     int number(int i) {
         byte[] b = bytes;
         int from = i;
+        int signs = 0;
         if (b[i] == '-') {
             i++;
+            signs++;
         }
         i = digits(i, true);
         boolean integer = true;
         if (i < end && b[i] == '.') {
             i = digits(i + 1, false);
             integer = false;
+            signs++;
         }
         if (i < end && (b[i] == 'e' || b[i] == 'E')) {
             i++;
+            signs++;
             if (i < end && (b[i] == '+' || b[i] == '-')) {
                 i++;
+                signs++;
             }
             i = digits(i, false);
             integer = false;
         }
-        if (i - from > MAX_NUMBER_CHARS) {
+        if (i - from - signs > MAX_NUMBER_CHARS) {
             throw new Bad(UnreadableReason.STRING_TOO_LONG, "JSON number too long at byte " + (from - base));
         }
         lastNumberIsInteger = integer;

@@ -7,7 +7,12 @@ import static dev.faultline.catalog.event.ParserFixtures.utf8;
 import static dev.faultline.catalog.event.ParserFixtures.withLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -175,6 +180,42 @@ class EventParserLimitsTest {
 
         assertThat(u.reason()).isEqualTo(UnreadableReason.MALFORMED_JSON);
         assertThat(u.detail()).contains("at byte");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1000, 1001})
+    void shouldBoundNumbersByTheirDigitsAsJacksonDoes(int digits) throws IOException {
+        for (String number : List.of("-" + "1".repeat(digits),
+                "1".repeat(digits / 2) + "." + "1".repeat(digits - digits / 2),
+                "1e-" + "1".repeat(digits - 1), "-1.5E+" + "1".repeat(digits - 2))) {
+            String record = "{\"a\":" + number + "}";
+            boolean jackson = jacksonTokenizes(record);
+
+            assertThat(jackson).as("Jackson, %d digits", digits).isEqualTo(digits <= JsonLexer.MAX_NUMBER_CHARS);
+            assertThat(PARSER.parse(utf8(record))).as("%d digits", digits)
+                    .isInstanceOf(jackson ? ParseResult.Events.class : ParseResult.Unreadable.class);
+        }
+    }
+
+    private static boolean jacksonTokenizes(String record) throws IOException {
+        try (JsonParser p = new JsonFactory().createParser(utf8(record))) {
+            while (p.nextToken() != null) {
+                // tokenizing is where Jackson bounds a number's length
+            }
+            return true;
+        } catch (StreamConstraintsException e) {
+            return false;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" \uFEFF{\"a\":1}", "\uFEFF\uFEFF{\"a\":1}"})
+    void shouldReadALineWhoseBomIsNotItsFirstCharAsTextNotJson(String record) {
+        // Jackson rejects both as JSON; neither is lost: it is a line of text like any that does not open with '{'.
+        LogEvent e = single(record);
+
+        assertThat(e.format()).isEqualTo(LogFormat.TEXT);
+        assertThat(e.message()).endsWith("{\"a\":1}");
     }
 
     @Test
