@@ -37,8 +37,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * The window stores are timestamped window stores named as before ({@code faultline-agg-<size>-store}), which
  * the query API reads. Which windows have been emitted, and every task's watermark, are kept in a small
  * changelogged store, so a restart neither emits a window twice nor forgets a lagging partition. How far one
- * partition can run ahead without loss is bounded by the window stores' retention (size + grace + 1 h): a window
- * about to leave the store is emitted with what it has, and what comes for it later is dropped and counted.
+ * partition can run ahead without loss is bounded by the window stores' retention (2 × size + grace + 1 h): once
+ * the newest partition is an hour plus the grace past a window's end, the window is emitted with what it has, one
+ * window before the store would drop it, and what comes for it later is dropped and counted.
  */
 final class AggregateWindows implements Processor<String, PartialAggregate, String, byte[]> {
     private static final String SOURCE_PREFIX = "source|";
@@ -201,8 +202,8 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
         closedBy = Math.max(closedBy, by);
         for (int i = 0; i < sizesMs.length; i++) {
             // A window must go out before the store drops it (older than the newest window start minus the
-            // retention): one partition running ahead by nearly the retention closes the oldest windows, whose
-            // later partials then count as dropped, instead of losing them unseen.
+            // retention): one partition running ahead by the retention's margin closes the oldest windows, whose
+            // later partials then count as dropped, instead of losing them unseen. Forced is newest - margin.
             long forced = newest - (retentionsMs[i] - 2 * sizesMs[i] - graceMs);
             emitClosed(i, Math.max(closedBy, forced));
         }

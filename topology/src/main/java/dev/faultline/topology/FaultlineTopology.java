@@ -194,12 +194,14 @@ public final class FaultlineTopology {
 
     /**
      * A window is emitted once every input partition's event time is past its close; a store retaining
-     * only size + grace could drop it before that, when one partition lags or the input pauses. The
-     * margin bounds that lag (beyond it {@link AggregateWindows} emits the window with what it has).
+     * only size + grace could drop it before that, when one partition lags or the input pauses. So the store
+     * keeps 2 × size + grace + {@link #RETENTION_MARGIN}: {@link AggregateWindows} emits a window with what it
+     * has once the newest partition is the margin plus the grace past the window's end, one window before the
+     * store would drop it, so a partition may lag the newest by the margin whatever the window size. (With
+     * size + grace + max(size, margin), windows of an hour or more closed on the newest partition alone.)
      */
     static Duration retention(Duration size, Duration grace) {
-        Duration margin = size.compareTo(RETENTION_MARGIN) > 0 ? size : RETENTION_MARGIN;
-        return size.plus(grace).plus(margin);
+        return size.multipliedBy(2).plus(grace).plus(RETENTION_MARGIN);
     }
 
     private static void alerts(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events,

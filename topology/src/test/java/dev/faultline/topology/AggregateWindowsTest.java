@@ -139,14 +139,36 @@ class AggregateWindowsTest {
             TestInputTopic<String, byte[]> repartition = repartition(f);
             partial(repartition, "0_1", WINDOW, T0.plusSeconds(10), 1);
             partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
-            // Retention is 1m + 30s + 1h; 61 minutes ahead, the 10:00 window is about to leave the store.
-            partial(repartition, "0_0", WINDOW + 3_660_000, T0.plusSeconds(3_660), 1);
+            // Retention is 2 × 1m + 30s + 1h; an hour and the grace past its end (11:01:30), the 10:00 window is
+            // one window from leaving the store.
+            partial(repartition, "0_0", WINDOW + 3_660_000, T0.plusSeconds(3_690), 1);
             assertThat(codeCounts(f)).as("emitted with what it had, not lost unseen").containsExactly(2L);
 
             double before = WindowedAggregatesTest.dropped(f);
             partial(repartition, "0_1", WINDOW, T0.plusSeconds(20), 1);
             assertThat(WindowedAggregatesTest.dropped(f)).as("what came after is counted as dropped")
                     .isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void shouldCloseHourWindowsOnTheSlowestPartitionWhileTheNewestIsLessThanTheMarginAhead() {
+        try (TopologyFixture f = new TopologyFixture("windows: {sizes: [1h]}")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            long hour = 3_600_000;
+            partial(repartition, "0_0", hour, WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_1", hour, WINDOW, T0.plusSeconds(40 * 60), 1);
+            // Partition 0 is at 11:30:30, partition 1 still at 10:40: the 10:00 window stays open for partition 1.
+            partial(repartition, "0_0", hour, WINDOW + hour, T0.plusSeconds(3_600 + 30 * 60 + 30), 1);
+            assertThat(f.aggregates.isEmpty()).as("partition 1 is still inside the 10:00 window").isTrue();
+
+            double before = WindowedAggregatesTest.dropped(f);
+            partial(repartition, "0_1", hour, WINDOW, T0.plusSeconds(50 * 60), 5);
+            assertThat(WindowedAggregatesTest.dropped(f)).as("partition 1's later events still count").isEqualTo(before);
+
+            // An hour and the grace past the window's end (12:00:30), it goes out with what it has.
+            partial(repartition, "0_0", hour, WINDOW + 2 * hour, T0.plusSeconds(2 * 3_600 + 30), 1);
+            assertThat(codeCounts(f)).containsExactly(7L);
         }
     }
 
@@ -185,6 +207,12 @@ class AggregateWindowsTest {
     /** A code partial of {@code count} VPN_NOT_READY occurrences in the 1m window at {@code windowStart}. */
     private static void partial(TestInputTopic<String, byte[]> topic, String source, long windowStart, Instant last,
             long count) {
+        partial(topic, source, 60_000, windowStart, last, count);
+    }
+
+    /** As above, in the window of {@code sizeMs} at {@code windowStart}. */
+    private static void partial(TestInputTopic<String, byte[]> topic, String source, long sizeMs, long windowStart,
+            Instant last, long count) {
         WindowAggregate a = new WindowAggregate();
         a.kind = Occurrence.CODE;
         a.svc = SVC;
@@ -194,7 +222,7 @@ class AggregateWindowsTest {
         a.count = count;
         a.firstSeen = last.toEpochMilli();
         a.lastSeen = last.toEpochMilli();
-        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t", new PartialAggregate(60_000, windowStart, a));
+        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t", new PartialAggregate(sizeMs, windowStart, a));
         RecordHeaders headers = new RecordHeaders();
         headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         topic.pipeInput(new TestRecord<>("code|" + SVC + "|nefia|VPN_NOT_READY", value, headers, last));
