@@ -48,6 +48,9 @@ final class AlertJson {
     static byte[] toBytes(String fingerprint, AlertState s, String status, boolean reminder, CatalogEntry entry,
             AlertPolicy p, long at) {
         boolean code = Occurrence.CODE.equals(s.kind);
+        // The window the notice is about: the occurrence's own, which may be after the one being judged.
+        long windowStart = s.windowOf(at, p);
+        long count = s.countIn(windowStart);
         ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("status", status);
@@ -73,8 +76,8 @@ final class AlertJson {
         ObjectNode ann = root.putObject("annotations");
         ann.put("summary", Text.safe(("resolved".equals(status) ? "Resolved: " : "")
                 + "spike of " + s.tr + " errors " + subject + " in " + s.svc, MAX_ANNOTATION_CHARS));
-        ann.put("description", Text.safe(s.count + " occurrences in the " + Durations.format(Duration.ofMillis(p.windowMs()))
-                + " window from " + Instant.ofEpochMilli(s.bucketStart) + " (baseline " + round(s.baseline)
+        ann.put("description", Text.safe(count + " occurrences in the " + Durations.format(Duration.ofMillis(p.windowMs()))
+                + " window from " + Instant.ofEpochMilli(windowStart) + " (baseline " + round(s.baseline)
                 + ", score " + score(s.lastScore) + ")" + (title == null ? "" : ": " + title)
                 + (retryAfter == null ? "" : "; retry after " + retryAfter + " ms"), MAX_ANNOTATION_CHARS));
         ann.put("remediation", Text.safe(String.join("\n", remediation), MAX_ANNOTATION_CHARS));
@@ -101,7 +104,7 @@ final class AlertJson {
         ArrayNode rem = root.putArray("remediation");
         remediation.forEach(rem::add);
         root.put("recovery_tool", recoveryTool);
-        root.put("count", s.count);
+        root.put("count", count);
         root.put("baseline", round(s.baseline));
         if (Double.isInfinite(s.lastScore)) {
             root.putNull("score"); // no history: fired on the minimum count alone
@@ -109,8 +112,8 @@ final class AlertJson {
             root.put("score", round(s.lastScore));
         }
         ObjectNode window = root.putObject("window");
-        window.put("start", Instant.ofEpochMilli(s.bucketStart).toString());
-        window.put("end", Instant.ofEpochMilli(s.bucketStart + p.windowMs()).toString());
+        window.put("start", Instant.ofEpochMilli(windowStart).toString());
+        window.put("end", Instant.ofEpochMilli(windowStart + p.windowMs()).toString());
         window.put("size", Durations.format(Duration.ofMillis(p.windowMs())));
         ArrayNode hosts = root.putArray("top_hosts");
         s.hosts.entrySet().stream()

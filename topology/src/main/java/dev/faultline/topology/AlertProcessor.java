@@ -25,8 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * to every alert partition, and resolution and eviction run on the minimum of their times. Kafka Streams' own
  * stream time is the newest time of any partition, so in a backlog catch-up one partition running ahead would
  * resolve another partition's still-firing alerts, whose later occurrences then fire a second episode (a
- * flap). As for the windowed aggregates, a partition not heard from for the idle timeout stops holding time
- * back, and nothing resolves for one timeout after the task starts ({@link PartitionClock}). When the whole input
+ * flap); for the same reason a series judges its windows only up to that time ({@link AlertState}), while
+ * occurrences in later windows still fire early. As for the windowed aggregates, a partition not heard from for
+ * the idle timeout stops holding time back, and nothing resolves for one timeout after the task starts ({@link PartitionClock}). When the whole input
  * falls silent, time moves on with the wall clock, so a firing alert still resolves after the hold-down.
  */
 final class AlertProcessor implements Processor<String, Occurrence, String, byte[]> {
@@ -121,7 +122,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
             s = AlertState.start(o, policy.bucket(record.timestamp()));
             series++;
         }
-        AlertState.Notice n = s.onOccurrence(o, record.timestamp(), policy);
+        AlertState.Notice n = s.onOccurrence(o, record.timestamp(), eventTime, policy);
         store.put(fp, s);
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
             emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp());

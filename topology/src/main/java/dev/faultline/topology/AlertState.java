@@ -2,17 +2,29 @@ package dev.faultline.topology;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
 
 /**
- * Spike-detection state of one series (one fingerprint): the count in the current window, an EWMA
- * baseline and variance of completed windows, and the alert lifecycle. Pure logic on record and
- * stream time; bounded (hosts and samples capped).
+ * Spike-detection state of one series (one fingerprint): the count in the window being judged, the counts of later
+ * windows, an EWMA baseline and variance of judged windows, and the alert lifecycle. Pure logic on record and
+ * stream time; bounded (hosts, samples and later windows capped).
+ *
+ * <p>A window is judged (folded into the baseline, or, while firing, counted as normal or not) only once the
+ * slowest input partition's time has passed it. One partition running ahead in a backlog must not have another
+ * partition's still-spiking windows judged empty: the alert would resolve, and fire again as a new episode when
+ * that partition caught up. Occurrences in windows after the one being judged are counted in their own window
+ * meanwhile, and each still fires as soon as its window's count is anomalous.
  */
 final class AlertState {
     enum Notice { NONE, FIRING, REMINDER, RESOLVED, EVICT }
 
     /** Gaps longer than this many empty windows decay the baseline no further (0.7^64 is ~0). */
     private static final int MAX_EMPTY_FOLDS = 64;
+    /**
+     * How many windows past the one being judged are counted on their own. An occurrence further ahead than this
+     * has the windows before its range judged at once, slowest partition or not: the bound on {@link #ahead}.
+     */
+    static final int MAX_AHEAD_WINDOWS = 64;
 
     String kind;
     String svc;
@@ -33,6 +45,8 @@ final class AlertState {
     double lastScore;
     LinkedHashMap<String, Long> hosts = new LinkedHashMap<>();
     ArrayList<String> samples = new ArrayList<>();
+    /** Counts of windows after {@link #bucketStart}, by window start, not judged yet. */
+    TreeMap<Long, Long> ahead = new TreeMap<>();
 
     AlertState() {
     }
@@ -59,21 +73,33 @@ final class AlertState {
         return c >= p.minCount() && score(c) >= p.threshold();
     }
 
-    /** Counts one occurrence at {@code t} (in the current window or a later one) and says what to notify. */
-    Notice onOccurrence(Occurrence o, long t, AlertPolicy p) {
+    /**
+     * Counts one occurrence at {@code t} (in the window being judged or a later one) and says what to notify.
+     *
+     * @param judgedTo the slowest input partition's time: windows before its window are judged first; with
+     *                 {@code Long.MIN_VALUE} (not known yet) every window before the occurrence's is
+     */
+    Notice onOccurrence(Occurrence o, long t, long judgedTo, AlertPolicy p) {
         long b = p.bucket(t);
         lastSeen = Math.max(lastSeen, t);
         if (b < bucketStart) {
             return Notice.NONE; // late for detection: that window is already judged (aggregates still count it)
         }
-        rollTo(b, p);
-        count++;
+        long judge = judgedTo == Long.MIN_VALUE ? b : Math.min(b, p.bucket(judgedTo));
+        // Bounded: the windows before the range of MAX_AHEAD_WINDOWS ending at b are judged now.
+        rollTo(Math.max(judge, b - MAX_AHEAD_WINDOWS * p.windowMs()), p);
+        long c;
+        if (b == bucketStart) {
+            c = ++count;
+        } else {
+            c = ahead.merge(b, 1L, Long::sum);
+        }
         tr = o.tr;
         remember(o, p);
-        if (!anomalous(count, p)) {
+        if (!anomalous(c, p)) {
             return Notice.NONE;
         }
-        lastScore = score(count);
+        lastScore = score(c);
         normalSince = -1;
         if (!firing) {
             firing = true;
@@ -101,6 +127,16 @@ final class AlertState {
         return streamTime - lastSeen >= p.idleMs() ? Notice.EVICT : Notice.NONE;
     }
 
+    /** The start of the window {@code t} is counted in: its own, or the one being judged for an earlier time. */
+    long windowOf(long t, AlertPolicy p) {
+        return Math.max(bucketStart, p.bucket(t));
+    }
+
+    /** The count of the window starting at {@code windowStart}, judged or ahead. */
+    long countIn(long windowStart) {
+        return windowStart == bucketStart ? count : ahead.getOrDefault(windowStart, 0L);
+    }
+
     private void rollTo(long newStart, AlertPolicy p) {
         if (newStart <= bucketStart) {
             return;
@@ -108,10 +144,13 @@ final class AlertState {
         close(bucketStart, count, p);
         long next = bucketStart + p.windowMs();
         for (int i = 0; next < newStart && i < MAX_EMPTY_FOLDS; i++, next += p.windowMs()) {
-            close(next, 0, p);
+            Long c = ahead.remove(next);
+            close(next, c == null ? 0 : c, p);
         }
+        ahead.headMap(newStart).clear(); // past the folds that still move the baseline
         bucketStart = newStart;
-        count = 0;
+        Long c = ahead.remove(newStart);
+        count = c == null ? 0 : c;
         hosts.clear();
         samples.clear();
     }

@@ -176,6 +176,12 @@ final class InternalSerdes {
         for (String sample : s.samples) {
             out.str(sample);
         }
+        // Last and optional: a state written before windows ahead were counted ends above and reads as none.
+        out.count(s.ahead.size());
+        for (Map.Entry<Long, Long> a : s.ahead.entrySet()) {
+            out.i64(a.getKey());
+            out.i64(a.getValue());
+        }
     }
 
     static AlertState readAlertState(In in) {
@@ -203,6 +209,12 @@ final class InternalSerdes {
         }
         for (int i = 0, n = in.count(); i < n; i++) {
             s.samples.add(in.str());
+        }
+        if (in.more()) {
+            for (int i = 0, n = in.count(); i < n; i++) {
+                long start = in.i64();
+                s.ahead.put(start, in.i64());
+            }
         }
         return s;
     }
@@ -335,6 +347,10 @@ final class InternalSerdes {
             String s = new String(buf, pos, n, StandardCharsets.UTF_8);
             pos += n;
             return s;
+        }
+
+        boolean more() {
+            return pos < buf.length;
         }
 
         void end() {

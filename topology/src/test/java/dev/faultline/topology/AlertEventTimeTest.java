@@ -39,6 +39,35 @@ class AlertEventTimeTest {
     }
 
     @Test
+    void shouldKeepOneEpisodeWhenAnotherPartitionsOccurrencesRunAheadOfAStillSpikingOne() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            fireFromPartitionOne(f, topic);
+
+            // Partition 0, ahead in a backlog, holds one occurrence of the same code at 10:06.
+            tick(topic, "0_0", T0.plusSeconds(360));
+            occurrences(topic, T0.plusSeconds(360));
+            // Partition 1 stays at its spike rate, 20 a minute, through 10:01 .. 10:06: those windows are not empty.
+            for (int minute = 1; minute <= 6; minute++) {
+                for (int i = 0; i < 20; i++) {
+                    Instant t = T0.plusSeconds(60L * minute + 2L * i);
+                    tick(topic, "0_1", t);
+                    occurrences(topic, t);
+                }
+            }
+            assertThat(f.alerts.readRecordsToList()).as("no resolve, and no second episode")
+                    .allMatch(r -> TopologyFixture.json(r.value()).get("reminder").asBoolean());
+
+            // Both partitions go on, quiet: the spike ends, and each series resolves once.
+            for (int s = 420; s <= 720; s += 60) {
+                tick(topic, "0_0", T0.plusSeconds(s));
+                tick(topic, "0_1", T0.plusSeconds(s));
+            }
+            assertThat(statuses(f)).containsExactly("resolved", "resolved");
+        }
+    }
+
+    @Test
     void shouldResolveOnTheOtherPartitionsTimeOnceOneHasBeenSilentForTheIdleTimeout() {
         try (TopologyFixture f = new TopologyFixture("")) {
             TestInputTopic<String, byte[]> topic = repartition(f);
@@ -94,13 +123,18 @@ class AlertEventTimeTest {
         for (int i = 0; i < 20; i++) {
             Instant t = T0.plusSeconds(2L * i);
             tick(topic, "0_1", t);
-            for (String kind : List.of(Occurrence.CODE, Occurrence.CLASS)) {
-                Occurrence o = Occurrence.of(kind, SVC, "nefia", "VPN_NOT_READY", "unavailable", "transient", "h1",
-                        "vpn down", t.toEpochMilli());
-                topic.pipeInput(AlertJson.fingerprint(o), FaultlineSerdes.OCCURRENCE.serializer().serialize("t", o), t);
-            }
+            occurrences(topic, t);
         }
         assertThat(statuses(f)).containsExactly("firing", "firing");
+    }
+
+    /** One VPN_NOT_READY occurrence at {@code t}: in the code series and in the class series. */
+    private static void occurrences(TestInputTopic<String, byte[]> topic, Instant t) {
+        for (String kind : List.of(Occurrence.CODE, Occurrence.CLASS)) {
+            Occurrence o = Occurrence.of(kind, SVC, "nefia", "VPN_NOT_READY", "unavailable", "transient", "h1",
+                    "vpn down", t.toEpochMilli());
+            topic.pipeInput(AlertJson.fingerprint(o), FaultlineSerdes.OCCURRENCE.serializer().serialize("t", o), t);
+        }
     }
 
     private static void tick(TestInputTopic<String, byte[]> topic, String source, Instant t) {

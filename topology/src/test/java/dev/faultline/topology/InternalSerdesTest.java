@@ -41,7 +41,22 @@ class InternalSerdesTest {
         s.firing = true;
         s.hosts.put("h1", 3L);
         s.samples.add("boom");
+        s.ahead.put(1_795_255_260_000L, 4L);
+        s.ahead.put(1_795_255_380_000L, 1L);
         assertThat(roundTrip(FaultlineSerdes.ALERT_STATE, s)).usingRecursiveComparison().isEqualTo(s);
+    }
+
+    @Test
+    void shouldReadAnAlertStateWrittenBeforeWindowsAheadWereCounted() {
+        AlertState s = AlertState.start(occurrence(), 1_795_255_200_000L);
+        s.count = 3;
+        s.samples.add("boom");
+        byte[] now = FaultlineSerdes.ALERT_STATE.serializer().serialize("t", s);
+        // The earlier layout is this one without its last field, the (here empty) count of windows ahead.
+        byte[] before = Arrays.copyOf(now, now.length - 1);
+
+        assertThat(FaultlineSerdes.ALERT_STATE.deserializer().deserialize("t", before))
+                .usingRecursiveComparison().isEqualTo(s);
     }
 
     @Test
