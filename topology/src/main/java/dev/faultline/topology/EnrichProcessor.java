@@ -139,7 +139,12 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
         return out;
     }
 
-    /** One service total, plus one per distinct code and per distinct class the event carries. */
+    /**
+     * One service total, plus one per distinct code and per distinct class the event carries. A class's
+     * occurrence has the most retryable transience of the event's errors of that class (transient, then
+     * conditional, then permanent), so a transient error is never hidden from the class's alerts by a permanent
+     * one of the same class named before it.
+     */
     private List<Occurrence> occurrences(EnrichedEvent ev, String service, long t) {
         String host = Text.truncate(ev.event().host(), MAX_HOST_CHARS);
         String msg = Text.truncate(ev.event().message(), maxSampleChars);
@@ -155,11 +160,36 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 out.add(Occurrence.of(Occurrence.CODE, service, entry.catalog(), entry.code(), cls.wire(), trWire,
                         host, msg, t));
             }
-            if (cls != null && seen.add("class|" + cls.wire())) {
-                out.add(Occurrence.of(Occurrence.CLASS, service, null, null, cls.wire(), trWire, host, msg, t));
+            if (cls != null) {
+                Occurrence held = classOccurrence(out, cls.wire());
+                if (held == null) {
+                    out.add(Occurrence.of(Occurrence.CLASS, service, null, null, cls.wire(), trWire, host, msg, t));
+                } else if (retryRank(trWire) > retryRank(held.tr)) {
+                    held.tr = trWire;
+                }
             }
         }
         return out;
+    }
+
+    private static Occurrence classOccurrence(List<Occurrence> out, String cls) {
+        for (Occurrence o : out) {
+            if (Occurrence.CLASS.equals(o.kind) && cls.equals(o.cls)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** Transient over conditional over permanent over none. */
+    private static int retryRank(String transience) {
+        if (Transience.TRANSIENT.wire().equals(transience)) {
+            return 3;
+        }
+        if (Transience.CONDITIONAL.wire().equals(transience)) {
+            return 2;
+        }
+        return transience == null ? 0 : 1;
     }
 
     private static Record<byte[], Routed> deadLetter(Record<byte[], byte[]> record, RecordMetadata md, String reason,

@@ -79,6 +79,23 @@ class SpikeAlertTopologyTest {
     }
 
     @Test
+    void shouldAlertOnAClassWhenAnyOfItsErrorsInTheEventIsTransient() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            // Both are nefia "dependency" errors: SECRET_RESOLVE_FAILED permanent, named first; CLUSTER_JOIN_FAILED
+            // transient.
+            for (int i = 0; i < 20; i++) {
+                f.log(T0.plusSeconds(2L * i), SVC, "h1", "SECRET_RESOLVE_FAILED", "and then CLUSTER_JOIN_FAILED");
+            }
+
+            List<JsonNode> alerts = TopologyFixture.values(f.alerts);
+            assertThat(alerts).filteredOn(a -> a.at("/labels/code").isMissingNode())
+                    .extracting(a -> a.at("/labels/class").asText()).containsExactly("dependency");
+            assertThat(alerts).filteredOn(a -> a.at("/labels/class").isMissingNode())
+                    .extracting(a -> a.at("/labels/code").asText()).containsExactly("CLUSTER_JOIN_FAILED");
+        }
+    }
+
+    @Test
     void shouldRemindAtMostOncePerRepeatIntervalWhileStillAnomalous() {
         try (TopologyFixture f = new TopologyFixture("")) {
             for (int minute = 0; minute < 8; minute++) {
