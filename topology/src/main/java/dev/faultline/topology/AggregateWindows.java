@@ -183,9 +183,11 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     }
 
     private void onWallClock(long now) {
-        // Idleness moves with the wall clock alone; forget tasks long gone, so the store stays bounded.
-        clock.forget(now, forgetAfterMs, id -> progress.delete(SOURCE_PREFIX + id));
+        // Idleness moves with the wall clock alone. Advance first: it tells the clock whether this thread stood
+        // still, and a stall of an hour must not make every task look long gone.
         advance(now);
+        // Forget tasks long gone, so the store stays bounded.
+        clock.forget(now, forgetAfterMs, id -> progress.delete(SOURCE_PREFIX + id));
     }
 
     /** Moves {@link #closedBy} to the slowest active task's watermark and emits every window that closes. */

@@ -149,12 +149,15 @@ final class PartitionClock {
         }
     }
 
-    /** Drops the tasks not heard from for {@code afterMs}, handing each one's name to {@code dropped}. */
+    /**
+     * Drops the tasks not heard from for {@code afterMs} of this thread's running time (as for idleness, a stall of
+     * its own proves nothing; call {@link #ready} first), handing each one's name to {@code dropped}.
+     */
     void forget(long now, long afterMs, Consumer<String> dropped) {
         Iterator<Map.Entry<String, Source>> it = sources.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Source> e = it.next();
-            if (now - e.getValue().heardAt >= afterMs) {
+            if (Math.min(now - e.getValue().heardAt, now - stalls.since()) >= afterMs) {
                 dropped.accept(e.getKey());
                 it.remove();
             }

@@ -116,6 +116,23 @@ class AggregateWindowsTest {
     }
 
     @Test
+    void shouldNotForgetALaggingPartitionAfterAStallOfAnHour() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(5), 1);
+            // 61 minutes without a punctuation (a frozen VM): longer than a task is kept when it is really gone.
+            f.driver.advanceWallClockTime(Duration.ofMinutes(61));
+            // Partition 0 reads on, five minutes ahead; partition 1 has not been seen idle since the stall.
+            partial(repartition, "0_0", WINDOW + 300_000, T0.plusSeconds(300), 1);
+            assertThat(f.aggregates.isEmpty()).as("partition 1 still holds the 10:00 window").isTrue();
+
+            partial(repartition, "0_1", WINDOW, T0.plusSeconds(50), 2);
+            assertThat(WindowedAggregatesTest.dropped(f)).as("partition 1's later events still count").isZero();
+        }
+    }
+
+    @Test
     void shouldDropAndCountAPartialForAWindowAlreadyEmitted() {
         try (TopologyFixture f = new TopologyFixture("")) {
             TestInputTopic<String, byte[]> repartition = repartition(f);
