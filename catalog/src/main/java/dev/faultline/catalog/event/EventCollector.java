@@ -427,40 +427,38 @@ final class EventCollector {
         if (i < n && s.charAt(i) == '-') {
             i++;
         }
-        int digits = i;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-        }
-        if (i == digits) {
+        int end = digits(s, i, n);
+        if (end == i) {
             return false;
         }
+        i = end;
         if (i < n && s.charAt(i) == '.') {
-            int fraction = ++i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == fraction) {
+            end = digits(s, i + 1, n);
+            if (end == i + 1) {
                 return false;
             }
+            i = end;
         }
         if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
             i++;
             if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
                 i++;
             }
-            int exponent = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == exponent) {
+            end = digits(s, i, n);
+            if (end == i) {
                 return false;
             }
+            i = end;
         }
         return i == n;
     }
 
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+    /** The index after the ASCII digits of {@code s} from {@code i}, before {@code n}. */
+    private static int digits(String s, int i, int n) {
+        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     static boolean isInteger(String s) {

@@ -2,26 +2,20 @@ package dev.faultline.catalog.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.catalog.event.EventParser;
-import dev.faultline.catalog.event.ParseConfig;
-import dev.faultline.catalog.event.ParseResult;
+import dev.faultline.catalog.event.FieldValue;
 import dev.faultline.catalog.testing.TestEvents;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What one event reports is bounded, and the bound never takes the code that resolves an ambiguous match. */
 class MatchBoundsTest {
-    private static final EventParser PARSER = new EventParser(ParseConfig.defaults());
-    private static final Matcher MATCHER = new Matcher(CatalogIndex.of(TestEvents.bundled()), TestEvents.BINDINGS);
+    private final Matcher matcher = new Matcher(CatalogIndex.of(TestEvents.bundled()), TestEvents.BINDINGS);
 
-    private static MatchResult match(String record) {
-        ParseResult r = PARSER.parse(record.getBytes(StandardCharsets.UTF_8));
-        return MATCHER.match(((ParseResult.Events) r).events().get(0));
-    }
-
-    private static List<String> codes(MatchResult m) {
-        return m.errors().stream()
+    /** An event of no service with an ambiguous typed -32001 and {@code message}. */
+    private List<String> codes(String message) {
+        return matcher.match(TestEvents.event(null,
+                        List.of(new FieldValue("error.code", "-32001", true, TestEvents.RPC_FIELD)),
+                        List.of(FieldValue.text("message", message)))).errors().stream()
                 .map(e -> e.ambiguous() ? "?" + e.matched() : e.entry().catalog() + ":" + e.entry().code()).toList();
     }
 
@@ -31,9 +25,8 @@ class MatchBoundsTest {
         String names = "E1002 E1003 VPN_FAILED SSH_CONNECT_FAILED SSH_HOST_KEY_CHANGED SSH_SESSION_FAILED SFTP_FAILED"
                 + " CMD_TIMEOUT FILE_NOT_FOUND PERMISSION_DENIED HOST_NOT_FOUND CONFIG_INVALID SELECTOR_INVALID"
                 + " FILE_TOO_LARGE PATH_DENIED POLICY_DENIED";
-        List<String> found = codes(match("{\"error\":{\"code\":-32001},\"message\":\"" + names + "\"}"));
 
-        assertThat(found).hasSize(Matcher.MAX_ERRORS_PER_EVENT).contains("nefia:POLICY_DENIED")
+        assertThat(codes(names)).hasSize(Matcher.MAX_ERRORS_PER_EVENT).contains("nefia:POLICY_DENIED")
                 .doesNotContain("?-32001");
     }
 
@@ -41,8 +34,7 @@ class MatchBoundsTest {
     void shouldStillBoundWhatOneEventReports() {
         String names = String.join(" ", TestEvents.bundled().catalog("nefia").orElseThrow().entries().keySet()
                 .stream().limit(3L * Matcher.MAX_ERRORS_PER_EVENT).toList());
-        MatchResult m = match("{\"error\":{\"code\":-32001},\"message\":\"" + names + "\"}");
 
-        assertThat(m.errors()).hasSize(Matcher.MAX_ERRORS_PER_EVENT);
+        assertThat(codes(names)).hasSize(Matcher.MAX_ERRORS_PER_EVENT);
     }
 }
