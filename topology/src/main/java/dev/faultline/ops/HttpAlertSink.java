@@ -3,11 +3,12 @@ package dev.faultline.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,9 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -36,13 +42,17 @@ import org.slf4j.LoggerFactory;
  * lock: the Kafka consumer or stream thread that calls it never waits for the network.
  *
  * <p>Meters (tag {@code sink}): {@code faultline.alert.sink.sent}, {@code faultline.alert.sink.dropped}
- * (tag {@code reason}: queue-full, rejected, closed), {@code faultline.alert.sink.requests} (tag
+ * (tag {@code reason}: queue-full, rejected, closed, error), {@code faultline.alert.sink.requests} (tag
  * {@code outcome}: success, client-error, server-error, io-error), {@code faultline.alert.sink.retries}
  * and the gauge {@code faultline.alert.sink.pending}.
  */
 public abstract class HttpAlertSink implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAlertSink.class);
     private static final Pattern SINK_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,40}");
+    /** How much of an error response's body is read, for the log. */
+    private static final int MAX_ERROR_BODY = 4096;
+    /** Not an HTTP status: the key under which an encoding failure is logged once. */
+    private static final int UNENCODABLE = -1;
 
     private final String name;
     private final HttpSinkSettings settings;
@@ -66,6 +76,7 @@ public abstract class HttpAlertSink implements AlertSink {
     private final Counter droppedQueueFull;
     private final Counter droppedRejected;
     private final Counter droppedClosed;
+    private final Counter droppedError;
     private final Counter retries;
     private final Counter reqSuccess;
     private final Counter reqClientError;
@@ -97,6 +108,7 @@ public abstract class HttpAlertSink implements AlertSink {
         this.droppedQueueFull = dropped("queue-full");
         this.droppedRejected = dropped("rejected");
         this.droppedClosed = dropped("closed");
+        this.droppedError = dropped("error");
         this.retries = counter("faultline.alert.sink.retries", "Requests a sink will retry after a failure",
                 Map.of());
         this.reqSuccess = request("success");
@@ -213,7 +225,14 @@ public abstract class HttpAlertSink implements AlertSink {
         try {
             List<Alert> batch;
             while ((batch = nextBatch()) != null) {
-                deliver(batch);
+                try {
+                    deliver(batch);
+                } catch (RuntimeException e) {
+                    // A bug must cost this batch, not the sink: offer() would go on queueing for a dead worker.
+                    droppedError.increment(batch.size());
+                    LOG.error("alert sink {} dropped {} alert(s) after an unexpected error", name, batch.size(),
+                            SafeText.forLog(e));
+                }
                 lock.lock();
                 try {
                     inFlight = 0;
@@ -283,13 +302,10 @@ public abstract class HttpAlertSink implements AlertSink {
             }
             if (outcome == Outcome.REJECTED) {
                 if (batch.size() > 1) {
-                    for (Alert single : batch) { // find the bad one(s); no retries for these
-                        Outcome o = send(List.of(single));
-                        if (o == Outcome.OK) {
-                            sent.increment();
-                        } else {
-                            droppedRejected.increment();
-                        }
+                    for (Alert single : batch) {
+                        // find the bad one(s), which are not retried; a good one that meets a transient failure
+                        // now is delivered like any batch of one, with retries
+                        deliver(List.of(single));
                     }
                 } else {
                     droppedRejected.increment(batch.size());
@@ -334,19 +350,38 @@ public abstract class HttpAlertSink implements AlertSink {
     }
 
     private Outcome send(List<Alert> batch) throws InterruptedException {
+        byte[] body;
+        try {
+            body = encode(batch);
+        } catch (RuntimeException e) {
+            // An alert this sink cannot write (a time beyond what its format holds, say) is rejected like a 4xx.
+            if (loggedStatuses.add(UNENCODABLE)) {
+                LOG.warn("alert sink {} cannot encode {} alert(s): {} (dropped; logged once)", name, batch.size(),
+                        SafeText.forLog(e));
+            }
+            return Outcome.REJECTED;
+        }
         HttpRequest.Builder req = HttpRequest.newBuilder(endpoint())
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "faultline")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(encode(batch)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.headers().forEach(req::header);
         HttpResponse<String> resp;
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(req.build(),
+                info -> new Snippet(info.statusCode() >= 200 && info.statusCode() < 300 ? 0 : MAX_ERROR_BODY));
         try {
-            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+            // The request timeout ends at the response's headers; the body, if it stalls, is bounded here.
+            resp = exchange.get(settings.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            exchange.cancel(true);
             reqIoError.increment();
-            LOG.debug("alert sink {}: {}", name, e.getClass().getSimpleName());
+            LOG.debug("alert sink {}: {}", name, (e instanceof ExecutionException ? e.getCause() : e).getClass()
+                    .getSimpleName());
             return Outcome.RETRY;
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
         }
         int status = resp.statusCode();
         if (status >= 200 && status < 300) {
@@ -359,11 +394,73 @@ public abstract class HttpAlertSink implements AlertSink {
         }
         reqClientError.increment();
         if (loggedStatuses.add(status)) {
-            String body = resp.body() == null ? "" : resp.body();
+            String answer = resp.body() == null ? "" : resp.body();
             LOG.warn("alert sink {} rejected {} alert(s) with HTTP {}: {} (dropped; logged once per status)", name,
-                    batch.size(), status, SafeText.escape(body, 300));
+                    batch.size(), status, SafeText.escape(answer, 300));
         }
         return Outcome.REJECTED;
+    }
+
+    /**
+     * A response body read only as far as a log line needs: at most {@code max} bytes, then the exchange is
+     * cancelled (a receiver's endless or stalled body costs neither memory nor the worker). With 0 it completes
+     * at the headers.
+     */
+    private static final class Snippet implements HttpResponse.BodySubscriber<String> {
+        private final int max;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        Snippet(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (max == 0) {
+                s.cancel();
+                finish();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), max - bytes.size());
+                byte[] a = new byte[n];
+                b.get(a);
+                bytes.write(a, 0, n);
+            }
+            if (bytes.size() >= max) {
+                subscription.cancel();
+                finish();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            finish(); // what was read is all a log line wants
+        }
+
+        @Override
+        public void onComplete() {
+            finish();
+        }
+
+        private void finish() {
+            body.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
     }
 
     /** Waits until nothing is pending or the timeout passes (for tests and orderly shutdown). */
