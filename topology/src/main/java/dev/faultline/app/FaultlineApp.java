@@ -329,17 +329,12 @@ public final class FaultlineApp implements AutoCloseable {
          * run), creates the sinks and the forwarder (started by {@link FaultlineApp#start()}).
          *
          * @throws IOException if the ops server cannot bind
-         * @throws IllegalArgumentException if {@code alerts.sink.firing-ttl} does not exceed {@code alerts.repeat-interval}
          */
         public FaultlineApp build() throws IOException {
             List<String> amUrls = alertDelivery ? config.get(FaultlineKeys.ALERTS_ALERTMANAGER_URLS) : List.of();
             String webhook = alertDelivery ? config.get(FaultlineKeys.ALERTS_WEBHOOK_URL) : null;
             boolean delivering = !amUrls.isEmpty() || webhook != null;
-            Duration ttl = config.get(FaultlineKeys.ALERTS_SINK_FIRING_TTL);
-            if (delivering && ttl.compareTo(config.get(FaultlineKeys.ALERTS_REPEAT_INTERVAL)) <= 0) {
-                throw new IllegalArgumentException("alerts.sink.firing-ttl must exceed alerts.repeat-interval, or "
-                        + "Alertmanager expires alerts that are still firing");
-            }
+            Duration ttl = config.get(FaultlineKeys.ALERTS_SINK_FIRING_TTL); // above the repeat interval: validated
             Parts parts = new Parts();
             parts.config = config;
             parts.enricher = enricher;

@@ -254,7 +254,10 @@ public final class FaultlineConfig {
         if (pattern == null && inputs.isEmpty()) {
             errors.add("topics.input: at least one input topic (or set topics.input.pattern)");
         }
-        List<ConfigKey<String>> outputs = List.of(TOPICS_ENRICHED, TOPICS_AGGREGATES, TOPICS_ALERTS, TOPICS_DLQ);
+        // The catalog topic too: reading logs or our own output as catalog documents, or catalogs as logs, is
+        // as wrong as a loop.
+        List<ConfigKey<String>> outputs = List.of(TOPICS_ENRICHED, TOPICS_AGGREGATES, TOPICS_ALERTS, TOPICS_DLQ,
+                TOPICS_CATALOG);
         Map<String, String> seen = new LinkedHashMap<>();
         for (ConfigKey<String> out : outputs) {
             String topic = (String) values.get(out.name());
@@ -269,6 +272,16 @@ public final class FaultlineConfig {
             if (pattern != null && pattern.matcher(topic).matches()) {
                 errors.add("topics.input.pattern: matches the output topic '" + topic + "' (" + out.name() + ")");
             }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> alertmanagers = (List<String>) values.get(ALERTS_ALERTMANAGER_URLS.name());
+        boolean delivering = !alertmanagers.isEmpty() || values.get(ALERTS_WEBHOOK_URL.name()) != null;
+        Duration ttl = (Duration) values.get(ALERTS_SINK_FIRING_TTL.name());
+        if (delivering && ttl.compareTo((Duration) values.get(ALERTS_REPEAT_INTERVAL.name())) <= 0) {
+            // Alertmanager would expire an alert that is still firing before its next reminder refreshes it.
+            errors.add(ALERTS_SINK_FIRING_TTL.name() + ": must exceed " + ALERTS_REPEAT_INTERVAL.name() + " ("
+                    + Durations.format(ttl) + " is not above "
+                    + Durations.format((Duration) values.get(ALERTS_REPEAT_INTERVAL.name())) + ")");
         }
     }
 

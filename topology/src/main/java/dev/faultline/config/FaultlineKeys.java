@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * keys for humans; {@code FaultlineKeysTest} keeps the two in step.
  */
 public final class FaultlineKeys {
+    /**
+     * The longest duration any key takes: ten years. Durations are used as milliseconds and added up (a window
+     * store's retention is twice the size plus the grace plus an hour), so a bound keeps that arithmetic exact.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+
     /** Top-level section passed through to the Kafka clients unchanged. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -57,7 +63,8 @@ public final class FaultlineKeys {
     public static final ConfigKey<List<String>> TOPICS_INPUT = key("topics.input", STRING_LIST, List.of("logs"),
             "Log topics to read (exclusive with topics.input.pattern).", topicList());
     public static final ConfigKey<Pattern> TOPICS_INPUT_PATTERN = key("topics.input.pattern", PATTERN, null,
-            "Regex of log topics to read, e.g. 'logs\\..*' (exclusive with topics.input).", Validator.any());
+            "Regex of log topics to read, e.g. 'logs\\..*' (exclusive with topics.input).",
+            v -> v.pattern().isBlank() ? "must not be empty (it would match no topic)" : null);
     public static final ConfigKey<String> TOPICS_ENRICHED = key("topics.enriched", STRING, "faultline.enriched",
             "Enriched events (faultline.enriched/v1), keyed by service.", topic());
     public static final ConfigKey<String> TOPICS_AGGREGATES = key("topics.aggregates", STRING, "faultline.aggregates",
@@ -265,17 +272,22 @@ public final class FaultlineKeys {
     }
 
     private static Validator<Duration> positive() {
-        return v -> v.isNegative() || v.isZero() ? "must be positive" : null;
+        return v -> v.compareTo(Duration.ofMillis(1)) < 0 ? "must be at least 1ms"
+                : v.compareTo(MAX_DURATION) > 0 ? "must be at most " + Durations.format(MAX_DURATION) : null;
     }
 
     private static Validator<Duration> nonNegative() {
-        return v -> v.isNegative() ? "must not be negative" : null;
+        return v -> v.isNegative() ? "must not be negative"
+                : v.compareTo(MAX_DURATION) > 0 ? "must be at most " + Durations.format(MAX_DURATION) : null;
     }
 
     private static Validator<List<Duration>> durations() {
         return v -> {
             if (v.isEmpty()) {
                 return "at least one window size";
+            }
+            if (v.stream().anyMatch(d -> d.compareTo(MAX_DURATION) > 0)) {
+                return "window sizes must be at most " + Durations.format(MAX_DURATION);
             }
             if (v.stream().anyMatch(d -> d.toMillis() < 1000)) {
                 return "window sizes must be at least 1s";

@@ -57,17 +57,4 @@ class FaultlineAppTest {
         assertThat(out).containsExactlyInAnyOrderEntriesOf(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SSL", "max.poll.records", "7"));
     }
-
-    @Test
-    void shouldRefuseAFiringTtlThatDoesNotExceedTheRepeatIntervalWhenDeliveringAlerts() {
-        FaultlineConfig config = FaultlineConfig.parse("""
-                kafka: {bootstrap.servers: "127.0.0.1:1"}
-                alerts: {repeat-interval: 30m, webhook: {url: "http://127.0.0.1:1/x"}, sink: {firing-ttl: 30m}}
-                """, Map.of()).orThrow();
-        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
-
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultlineApp.builder(config, () -> enricher)
-                .alertDelivery(true).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firing-ttl");
-    }
 }

@@ -57,7 +57,7 @@ class RunCommandTest {
         Run run = run("run", "--config", file.toString());
 
         assertThat(run.exit).isEqualTo(2);
-        assertThat(run.err).contains("alerts.sink.firing-ttl must exceed alerts.repeat-interval");
+        assertThat(run.err).contains("alerts.sink.firing-ttl: must exceed alerts.repeat-interval");
     }
 
     @Test

@@ -219,7 +219,54 @@ class FaultlineConfigTest {
     void shouldRejectInputsThatWouldReadFaultlinesOwnOutput() {
         ConfigResult r = FaultlineConfig.parse("topics: {input.pattern: 'faultline\\..*'}", Map.of());
 
-        assertThat(r.errors()).hasSize(4).allMatch(e -> e.contains("matches the output topic"));
+        // enriched, aggregates, alerts, dlq and the catalog topic
+        assertThat(r.errors()).hasSize(5).allMatch(e -> e.contains("matches the output topic"));
+    }
+
+    @Test
+    void shouldRejectACatalogTopicThatIsAlsoAnInputOrAnOutput() {
+        assertThat(FaultlineConfig.parse("topics: {catalog: logs}", Map.of()).errors())
+                .containsExactly("topics.input: contains the output topic 'logs' (topics.catalog)");
+        assertThat(FaultlineConfig.parse("topics: {catalog: faultline.enriched}", Map.of()).errors())
+                .containsExactly("topics.catalog: same topic as topics.enriched ('faultline.enriched')");
+    }
+
+    @Test
+    void shouldRejectAnEmptyInputPattern() {
+        ConfigResult r = FaultlineConfig.parse("", Map.of("FAULTLINE_TOPICS_INPUT_PATTERN", ""));
+
+        assertThat(r.errors()).singleElement().asString().contains("topics.input.pattern: must not be empty");
+    }
+
+    @Test
+    void shouldReportDurationsTooShortOrTooLongForMillisecondArithmeticNotThrow() {
+        ConfigResult r = FaultlineConfig.parse("""
+                windows: {sizes: [999999999999d], grace: 999999999999d}
+                alerts: {window: PT0.0001S}
+                event-time: {max-future-skew: 4000d}
+                """, Map.of());
+
+        assertThat(r.errors()).hasSize(4);
+        assertThat(String.join("\n", r.errors()))
+                .contains("windows.sizes: window sizes must be at most 3650d")
+                .contains("windows.grace: must be at most 3650d")
+                .contains("alerts.window: must be at least 1ms")
+                .contains("event-time.max-future-skew: must be at most 3650d");
+    }
+
+    @Test
+    void shouldReportAFiringTtlNotAboveTheRepeatIntervalWithTheOtherErrors() {
+        ConfigResult r = FaultlineConfig.parse("""
+                ops: {port: 70000}
+                alerts:
+                  webhook: {url: 'http://hooks.example/x'}
+                  repeat-interval: 5m
+                  sink: {firing-ttl: 1m}
+                """, Map.of());
+
+        assertThat(r.errors()).hasSize(2);
+        assertThat(r.errors().get(1)).isEqualTo("alerts.sink.firing-ttl: must exceed alerts.repeat-interval (1m is not "
+                + "above 5m)");
     }
 
     @Test
