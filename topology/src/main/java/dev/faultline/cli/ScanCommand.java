@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
         description = "Find and enrich error codes in log files (or stdin) with the stream's own matcher.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:scanned (unreadable records are reported on stderr)",
-                "1:--strict and at least one record was unreadable", "2:invalid usage, config or catalogs"})
+                "1:--strict and at least one record was unreadable",
+                "2:invalid usage, config or catalogs, or an input file that could not be read (the others are scanned)"})
 public final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Log files; '-' or none reads stdin.")
     List<String> files = new ArrayList<>();
@@ -70,20 +71,40 @@ public final class ScanCommand implements Callable<Integer> {
             return 2;
         }
         EnricherConfig enricherConfig = settings.enricherConfig();
+        // The catalogs are all here (no topic publishes more while a scan runs): a binding to another is a typo.
+        boolean unknownCatalog = false;
+        for (int i = 0; i < enricherConfig.bindings().size(); i++) {
+            for (String id : enricherConfig.bindings().get(i).catalogs()) {
+                if (loaded.orThrow().catalog(id).isEmpty()) {
+                    err.println("services[" + i + "]: no catalog '" + Sanitize.forTerminal(id) + "' is loaded");
+                    unknownCatalog = true;
+                }
+            }
+        }
+        if (unknownCatalog) {
+            return 2;
+        }
         Enricher enricher = Enricher.create(loaded.orThrow(), enricherConfig);
         ScanSummary table = summary ? new ScanSummary(enricher.catalogs()) : null;
         PrintWriter out = spec.commandLine().getOut();
         long bad = 0;
+        boolean unopened = false;
         List<String> inputs = files.isEmpty() ? List.of("-") : files;
         for (String name : inputs) {
             boolean isStdin = name.equals("-");
-            if (!isStdin && !Files.isReadable(Path.of(name))) {
-                err.println(Sanitize.forTerminal(name) + ": cannot read file");
-                bad++;
+            // Any file that cannot be read is named and skipped, and the others are still scanned.
+            if (!isStdin && (!Files.isReadable(Path.of(name)) || Files.isDirectory(Path.of(name)))) {
+                err.println(Sanitize.forTerminal(name) + (Files.isDirectory(Path.of(name)) ? ": is a directory"
+                        : ": cannot read file"));
+                unopened = true;
                 continue;
             }
             try (InputStream in = isStdin ? new NonClosingInput(stdin) : Files.newInputStream(Path.of(name))) {
                 bad += scan(isStdin ? "<stdin>" : name, in, enricher, enricherConfig, table, out, err);
+            } catch (IOException e) {
+                err.println(Sanitize.forTerminal(name) + ": cannot read file: "
+                        + Sanitize.forTerminal(String.valueOf(e.getMessage())));
+                unopened = true;
             }
         }
         out.flush();
@@ -91,7 +112,8 @@ public final class ScanCommand implements Callable<Integer> {
             table.print(spec.commandLine().getOut());
         }
         err.flush();
-        return strict && bad > 0 ? 1 : 0;
+        // As cat and grep do: a named input that could not be read fails the run, after the others were scanned.
+        return unopened ? 2 : strict && bad > 0 ? 1 : 0;
     }
 
     private long scan(String name, InputStream in, Enricher enricher, EnricherConfig cfg, ScanSummary table,

@@ -105,6 +105,34 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldNameAnInputItCannotReadScanTheOthersAndExit2(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("a.log");
+        Files.writeString(log, "{\"service\":\"nefia-agent\",\"level\":\"error\",\"err_code\":\"E2001\"}\n");
+        Path missing = dir.resolve("nope.log");
+
+        CliRun run = CliRun.of("scan", dir.toString(), missing.toString(), log.toString());
+
+        assertThat(jsonl(run.out())).singleElement().satisfies(e -> assertThat(e.at("/errors/0/code").asText())
+                .isEqualTo("SSH_AUTH_FAILED"));
+        assertThat(run.err()).contains(dir + ": is a directory").contains(missing + ": cannot read file");
+        assertThat(run.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseAServiceBindingToACatalogThatIsNotLoaded(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("faultline.yaml");
+        Files.writeString(config, "services: [{glob: 'vaultd', catalogs: [vault-rcp]}]\n"); // vault-rpc, mistyped
+        Path log = dir.resolve("a.log");
+        Files.writeString(log, "{\"service\":\"vaultd\",\"error\":{\"code\":-32601}}\n");
+
+        CliRun run = CliRun.of("scan", "--config", config.toString(), log.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("services[0]: no catalog 'vault-rcp' is loaded");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void shouldEscapeControlCharactersInDiagnostics(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("evil\u001b[31m.log");
         Files.write(log, new byte[] {(byte) 0xFF, '\n'});
