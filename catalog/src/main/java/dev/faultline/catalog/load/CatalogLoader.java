@@ -1,6 +1,7 @@
 package dev.faultline.catalog.load;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +72,12 @@ public final class CatalogLoader {
                 .maxNestingDepth(32)
                 .maxStringLength(64 * 1024)
                 .build();
-        JsonMapper jsonMapper = JsonMapper.builder().build();
+        // A key given twice is a problem, not a silent last-one-wins: a second "entries:" would drop the first.
+        JsonMapper jsonMapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         jsonMapper.getFactory().setStreamReadConstraints(limits);
         this.json = jsonMapper;
-        YAMLFactory yamlFactory = YAMLFactory.builder().streamReadConstraints(limits).build();
+        YAMLFactory yamlFactory = YAMLFactory.builder().streamReadConstraints(limits)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         this.yaml = new YAMLMapper(yamlFactory);
     }
 
@@ -126,8 +130,11 @@ public final class CatalogLoader {
             Draft existing = catalogs.get(draft.id);
             if (existing == null) {
                 catalogs.put(draft.id, draft);
+                if (!source.bundled()) {
+                    draft.entries.keySet().forEach(code -> draft.userFiles.put(code, source.name()));
+                }
             } else if (!source.bundled()) {
-                existing.overlay(draft);
+                existing.overlay(draft, problems);
             } else {
                 problems.add(new Problem(source.name(), null, "id", "duplicate bundled catalog id " + draft.id));
             }
@@ -374,6 +381,8 @@ public final class CatalogLoader {
         final Map<String, EntryDraft> entries = new LinkedHashMap<>();
         final Map<String, ResolutionDraft> resolutions = new LinkedHashMap<>();
         final List<String> overlays = new ArrayList<>();
+        /** The user file each code not from the bundled catalog came from. */
+        final Map<String, String> userFiles = new HashMap<>();
 
         Draft(String id, String file, boolean bundled) {
             this.id = id;
@@ -381,8 +390,19 @@ public final class CatalogLoader {
             this.bundled = bundled;
         }
 
-        /** A user file over this catalog: same code replaces the entry, new codes are appended. */
-        void overlay(Draft user) {
+        /**
+         * A user file over this catalog: same code replaces the entry, new codes are appended. Two user files that
+         * define the same code are a problem: which one wins would depend on file order.
+         */
+        void overlay(Draft user, List<Problem> problems) {
+            for (String code : user.entries.keySet()) {
+                String other = userFiles.put(code, user.file);
+                if (other != null) {
+                    problems.add(new Problem(user.file, code, "code",
+                            "also defined in " + other + " (a user file may replace a bundled entry, but one code "
+                                    + "must come from one user file)"));
+                }
+            }
             entries.putAll(user.entries);
             resolutions.putAll(user.resolutions);
             if (user.version != null) {

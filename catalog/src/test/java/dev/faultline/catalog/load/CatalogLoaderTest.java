@@ -98,6 +98,24 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void shouldReportAKeyGivenTwiceInsteadOfKeepingTheLastOne() {
+        String entry = "    title: T\n    category: C\n    class: internal\n";
+        // A second "entries:" would silently drop the first list; a second "class:" would silently win.
+        LoadResult lists = loadYaml("twice.yaml", "id: acme\nversion: '1'\nentries:\n  - code: ACME_ONE\n" + entry
+                + "entries:\n  - code: ACME_TWO\n" + entry);
+        LoadResult fields = loadYaml("twice.yaml", "id: acme\nversion: '1'\nentries:\n  - code: ACME_ONE\n" + entry
+                + "    class: timeout\n");
+
+        for (LoadResult r : List.of(lists, fields)) {
+            assertThat(r.catalogs()).isEmpty();
+            assertThat(r.problems()).singleElement().satisfies(p -> {
+                assertThat(p.file()).isEqualTo("twice.yaml");
+                assertThat(p.message()).contains("Duplicate field");
+            });
+        }
+    }
+
+    @Test
     void shouldRejectAResolutionWhoseClaimantsDifferFromTheTokensCarriers() {
         LoadResult result = loadYaml("r.yaml", """
                 id: demo
@@ -212,6 +230,23 @@ class CatalogLoaderTest {
         LoadResult result = loader.load(List.of(dir));
         assertThat(result.catalogs()).isEmpty();
         assertThat(result.problems()).extracting(Problem::file).allMatch(f -> f.endsWith("bad.yaml"));
+    }
+
+    @Test
+    void shouldReportACodeThatTwoUserFilesBothDefine(@TempDir Path dir) throws IOException {
+        String entry = "    title: T\n    category: C\n    class: internal\n";
+        Files.writeString(dir.resolve("a.yaml"), "id: acme\nversion: '1'\nentries:\n  - code: ACME_ONE\n" + entry);
+        Files.writeString(dir.resolve("b.yaml"), "id: acme\nversion: '2'\nentries:\n  - code: ACME_ONE\n" + entry);
+        Files.writeString(dir.resolve("n.yaml"), "id: nefia\nentries:\n  - code: SITE_QUOTA\n" + entry);
+
+        LoadResult result = loader.load(List.of(dir));
+
+        assertThat(result.catalogs()).isEmpty();
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).endsWith("b.yaml");
+            assertThat(p.entry()).isEqualTo("ACME_ONE");
+            assertThat(p.message()).contains("also defined in").contains("a.yaml");
+        });
     }
 
     @Test
