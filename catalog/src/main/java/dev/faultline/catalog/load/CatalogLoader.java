@@ -466,19 +466,26 @@ public final class CatalogLoader {
                     problems.add(new Problem(r.file, r.where, "owner", r.owner + " is not among the claimants"));
                 }
                 Set<String> actual = claimants.getOrDefault(r.token, Set.of());
+                // A bundled resolution is the user's to redo once their entries change who carries its token.
+                boolean redoneByUser = bundled && r.file.equals(file) && !userFiles.isEmpty();
+                if (actual.size() < 2 && redoneByUser) {
+                    continue; // a user entry no longer carries the token: nothing left to resolve
+                }
+                String hint = redoneByUser ? "; user files changed the entries that carry it: resolve it in one" : "";
                 if (actual.size() < 2) {
                     problems.add(new Problem(r.file, r.where, "token",
                             "token " + r.token + " is not shared (carried by " + actual + "); remove the resolution"));
                 } else if (!actual.equals(new TreeSet<>(r.claimants))) {
-                    problems.add(new Problem(r.file, r.where, "claimants",
-                            "token " + r.token + " is carried by " + actual + ", claimants say " + new TreeSet<>(r.claimants)));
+                    problems.add(new Problem(r.file, r.where, "claimants", "token " + r.token + " is carried by "
+                            + actual + ", claimants say " + new TreeSet<>(r.claimants) + hint));
                 }
                 out.add(new Resolution(r.token, List.copyOf(new TreeSet<>(r.claimants)), r.owner, r.reason));
             }
             for (Map.Entry<String, Set<String>> shared : claimants.entrySet()) {
                 if (shared.getValue().size() > 1 && !resolutions.containsKey(shared.getKey())) {
                     problems.add(new Problem(file, String.join(", ", shared.getValue()), "resolutions",
-                            "token " + shared.getKey() + " is carried by several entries and has no resolution"));
+                            "token " + shared.getKey() + " is carried by several entries and has no resolution"
+                                    + (bundled && !userFiles.isEmpty() ? " (add one to a user file)" : "")));
                 }
             }
             return out;

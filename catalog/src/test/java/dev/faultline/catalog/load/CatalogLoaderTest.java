@@ -2,6 +2,7 @@ package dev.faultline.catalog.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.catalog.model.Catalog;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.CatalogSet;
 import dev.faultline.catalog.model.ErrorClass;
@@ -230,6 +231,20 @@ class CatalogLoaderTest {
         LoadResult result = loader.load(List.of(dir));
         assertThat(result.catalogs()).isEmpty();
         assertThat(result.problems()).extracting(Problem::file).allMatch(f -> f.endsWith("bad.yaml"));
+    }
+
+    @Test
+    void shouldLetAUserEntryOverrideAnEntryThatABundledResolutionNames(@TempDir Path dir) throws IOException {
+        // SESSION_NOT_FOUND shares E9001 with INTERNAL in the bundled file; the user's version carries no E9001.
+        Files.writeString(dir.resolve("n.yaml"), "id: nefia\nentries:\n  - code: SESSION_NOT_FOUND\n"
+                + "    title: Our session is gone\n    category: Session\n    class: not_found\n");
+
+        LoadResult result = loader.load(List.of(dir));
+
+        assertThat(result.problems()).isEmpty();
+        Catalog nefia = result.orThrow().catalog("nefia").orElseThrow();
+        assertThat(nefia.entry("SESSION_NOT_FOUND").orElseThrow().title()).isEqualTo("Our session is gone");
+        assertThat(nefia.resolutions()).noneMatch(r -> r.token().equals("E9001"));
     }
 
     @Test
