@@ -3,12 +3,10 @@ package dev.faultline.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,10 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -367,9 +363,10 @@ public abstract class HttpAlertSink implements AlertSink {
                 .header("User-Agent", "faultline")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.headers().forEach(req::header);
-        HttpResponse<String> resp;
-        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(req.build(),
-                info -> new Snippet(info.statusCode() >= 200 && info.statusCode() < 300 ? 0 : MAX_ERROR_BODY));
+        HttpResponse<byte[]> resp;
+        // A 2xx body is not read at all, an error body only as far as the log line needs.
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(req.build(),
+                info -> BoundedBody.upTo(info.statusCode() >= 200 && info.statusCode() < 300 ? 0 : MAX_ERROR_BODY));
         try {
             // The request timeout ends at the response's headers; the body, if it stalls, is bounded here.
             resp = exchange.get(settings.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -394,73 +391,11 @@ public abstract class HttpAlertSink implements AlertSink {
         }
         reqClientError.increment();
         if (loggedStatuses.add(status)) {
-            String answer = resp.body() == null ? "" : resp.body();
+            String answer = resp.body() == null ? "" : new String(resp.body(), StandardCharsets.UTF_8);
             LOG.warn("alert sink {} rejected {} alert(s) with HTTP {}: {} (dropped; logged once per status)", name,
                     batch.size(), status, SafeText.escape(answer, 300));
         }
         return Outcome.REJECTED;
-    }
-
-    /**
-     * A response body read only as far as a log line needs: at most {@code max} bytes, then the exchange is
-     * cancelled (a receiver's endless or stalled body costs neither memory nor the worker). With 0 it completes
-     * at the headers.
-     */
-    private static final class Snippet implements HttpResponse.BodySubscriber<String> {
-        private final int max;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<String> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        Snippet(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (max == 0) {
-                s.cancel();
-                finish();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                int n = Math.min(b.remaining(), max - bytes.size());
-                byte[] a = new byte[n];
-                b.get(a);
-                bytes.write(a, 0, n);
-            }
-            if (bytes.size() >= max) {
-                subscription.cancel();
-                finish();
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            finish(); // what was read is all a log line wants
-        }
-
-        @Override
-        public void onComplete() {
-            finish();
-        }
-
-        private void finish() {
-            body.complete(bytes.toString(StandardCharsets.UTF_8));
-        }
     }
 
     /** Waits until nothing is pending or the timeout passes (for tests and orderly shutdown). */

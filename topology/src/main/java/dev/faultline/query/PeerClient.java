@@ -1,5 +1,6 @@
 package dev.faultline.query;
 
+import dev.faultline.ops.BoundedBody;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -75,18 +76,16 @@ final class PeerClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(Answer.NONE);
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-                .thenApplyAsync(r -> {
-                    try (var in = r.body()) {
-                        byte[] body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-                        return body.length > MAX_ANSWER_BYTES ? Answer.NONE : new Answer(r.statusCode(), body);
-                    } catch (java.io.IOException e) {
-                        return Answer.NONE;
-                    }
-                }, executor)
+        // The body is collected without blocking a thread, and one byte past the bound cuts the exchange.
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
+                info -> BoundedBody.upTo(MAX_ANSWER_BYTES + 1));
+        return exchange
+                .thenApply(r -> r.body().length > MAX_ANSWER_BYTES ? Answer.NONE : new Answer(r.statusCode(), r.body()))
                 // The request timeout covers the headers; this bounds reading the body too.
                 .completeOnTimeout(Answer.NONE, requestTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .exceptionally(e -> Answer.NONE);
+                .exceptionally(e -> Answer.NONE)
+                // A peer that stalls its body leaves an exchange open: cancel it, whatever the answer was.
+                .whenComplete((answer, e) -> exchange.cancel(true));
     }
 
     private static String encode(String s) {
