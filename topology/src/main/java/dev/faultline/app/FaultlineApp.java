@@ -227,13 +227,29 @@ public final class FaultlineApp implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return true;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (forwarder != null) {
             forwarder.close();
         }
+        // Each sink may take its own close timeout to deliver what it holds; side by side, and alongside the
+        // streams, so that the whole close stays within the timeout however many receivers hang.
+        List<Thread> closing = new ArrayList<>();
         for (AlertSink sink : sinks) {
-            sink.close();
+            Thread t = new Thread(sink::close, "faultline-close-" + sink.name());
+            t.setDaemon(true);
+            t.start();
+            closing.add(t);
         }
         boolean clean = streams.close(timeout);
+        for (Thread t : closing) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            clean &= !t.isAlive();
+        }
         terminated.countDown();
         if (!clean) {
             LOG.warn("faultline did not close within {}", timeout);

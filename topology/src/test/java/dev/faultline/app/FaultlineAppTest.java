@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.load.CatalogLoader;
 import dev.faultline.config.FaultlineConfig;
+import dev.faultline.ops.Alert;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Lifecycle without a broker; the running path is covered by the integration tests on the embedded broker. */
@@ -38,6 +44,33 @@ class FaultlineAppTest {
         assertThat(app.close(Duration.ofSeconds(1))).as("idempotent").isTrue();
         app.awaitTermination(); // returns: the app is closed
         assertThat(app.failed()).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS) // one receiver after another would take 3 × 5 s and more
+    void shouldCloseWithinItsTimeoutEvenWhenEveryAlertReceiverHangs(@TempDir Path state) throws Exception {
+        // Takes connections into its backlog and never answers: Alertmanagers and a webhook that hang.
+        try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + hang.getLocalPort();
+            FaultlineConfig config = FaultlineConfig.parse("""
+                    kafka: {bootstrap.servers: "127.0.0.1:1"}
+                    processing.guarantee: at_least_once
+                    alerts: {alertmanager: {urls: ["%s/a", "%s/b"]}, webhook: {url: "%s/hook"}}
+                    """.formatted(url, url, url), Map.of()).orThrow();
+            Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+            Properties overrides = new Properties();
+            overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
+                    .build();
+            Alert alert = Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(), Instant.parse(
+                    "2026-11-21T10:00:00Z"), null, Alert.FIRING);
+            app.alertSinks().forEach(sink -> sink.offer(alert));
+
+            boolean clean = app.close(Duration.ofSeconds(1));
+
+            assertThat(app.alertSinks()).hasSize(3);
+            assertThat(clean).as("the receivers did not take their alerts within the second").isFalse();
+        }
     }
 
     @Test
