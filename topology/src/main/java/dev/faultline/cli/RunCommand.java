@@ -64,6 +64,10 @@ public final class RunCommand implements Callable<Integer> {
             err.println("faultline: --close-timeout: " + e.getMessage());
             return 2;
         }
+        if (timeout.isNegative()) {
+            err.println("faultline: --close-timeout: must not be negative");
+            return 2;
+        }
         LoadResult catalogs = new CatalogLoader().load(cfg.catalogDirs());
         if (!catalogs.isValid()) {
             err.println("faultline: invalid catalogs (" + catalogs.problems().size() + " problem(s)):");

@@ -183,6 +183,10 @@ public final class FaultlineConfig {
             String origin = "environment " + var;
             ConfigKey<?> key = byName(name);
             if (name.startsWith(KAFKA_PREFIX)) {
+                if (name.length() == KAFKA_PREFIX.length() || name.endsWith(".")) {
+                    errors.add(origin + ": names no Kafka setting");
+                    continue;
+                }
                 raw.put(name, TextNode.valueOf(e.getValue()));
             } else if (key != null) {
                 try {

@@ -61,6 +61,17 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExitWith2OnANegativeCloseTimeout(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("faultline.yaml");
+        Files.writeString(file, "kafka: {bootstrap.servers: \"127.0.0.1:1\"}\n");
+
+        Run run = run("run", "--config", file.toString(), "--close-timeout", "PT-5S");
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("--close-timeout: must not be negative");
+    }
+
+    @Test
     void shouldExitWith1WhenTheOpsPortIsTaken(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path file = dir.resolve("faultline.yaml");

@@ -232,6 +232,13 @@ class FaultlineConfigTest {
     }
 
     @Test
+    void shouldRejectAnEnvironmentVariableThatNamesNoKafkaSetting() {
+        ConfigResult r = FaultlineConfig.parse("", Map.of("FAULTLINE_KAFKA_", "x"));
+
+        assertThat(r.errors()).containsExactly("environment FAULTLINE_KAFKA_: names no Kafka setting");
+    }
+
+    @Test
     void shouldRejectAnEmptyInputPattern() {
         ConfigResult r = FaultlineConfig.parse("", Map.of("FAULTLINE_TOPICS_INPUT_PATTERN", ""));
 
