@@ -3,8 +3,6 @@ package dev.faultline.catalogs;
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.config.FaultlineConfig;
 import dev.faultline.config.FaultlineKeys;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -38,8 +36,8 @@ public final class CatalogGlobalStore {
         if (!config.get(FaultlineKeys.CATALOG_LIVE) || !(enricher instanceof LiveCatalogs live)) {
             return false;
         }
+        // Distinct from the log and output topics: FaultlineConfig refuses any config where it is not.
         String topic = CatalogTopic.name(config);
-        checkDistinct(config, topic);
         // In memory: the topic is small and is re-read in full on every start, so nothing stale
         // can survive on local disk. The topic itself is the store's changelog (no logging).
         StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
@@ -47,16 +45,5 @@ public final class CatalogGlobalStore {
         builder.addGlobalStore(store, topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(PROCESSOR),
                 () -> new CatalogTopicProcessor(STORE, topic, live));
         return true;
-    }
-
-    /** The catalog topic must be none of the log or output topics (reading logs as catalogs, or the reverse). */
-    private static void checkDistinct(FaultlineConfig config, String topic) {
-        List<String> others = new ArrayList<>(config.inputTopics());
-        others.addAll(List.of(config.enrichedTopic(), config.aggregatesTopic(), config.alertsTopic(),
-                config.dlqTopic()));
-        if (others.contains(topic) || config.inputPattern().map(p -> p.matcher(topic).matches()).orElse(false)) {
-            throw new IllegalArgumentException("topics.catalog: '" + topic
-                    + "' is also a log input or output topic; the catalog topic must be its own");
-        }
     }
 }

@@ -14,6 +14,7 @@ import dev.faultline.catalogs.CatalogDocument;
 import dev.faultline.catalogs.CatalogGlobalStore;
 import dev.faultline.catalogs.CatalogTopic;
 import dev.faultline.catalogs.LiveCatalogs;
+import dev.faultline.config.ConfigResult;
 import dev.faultline.config.FaultlineConfig;
 import dev.faultline.ops.FaultlineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -212,14 +213,13 @@ class LiveCatalogTopologyTest {
 
     @Test
     void aCatalogTopicThatIsAlsoALogOrOutputTopicIsRefused() {
-        FaultlineConfig sameAsInput = FaultlineConfig.parse("topics: {catalog: logs}", Map.of()).orThrow();
-        FaultlineConfig matchedByPattern = FaultlineConfig.parse("topics: {input.pattern: 'faultline[.]cat.*'}",
-                Map.of()).orThrow();
+        ConfigResult sameAsInput = FaultlineConfig.parse("topics: {catalog: logs}", Map.of());
+        ConfigResult matchedByPattern = FaultlineConfig.parse("topics: {input.pattern: 'faultline[.]cat.*'}",
+                Map.of());
 
-        assertThatThrownBy(() -> FaultlineTopology.build(sameAsInput, live))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.catalog: 'logs'");
-        assertThatThrownBy(() -> FaultlineTopology.build(matchedByPattern, live))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.catalog");
+        assertThat(sameAsInput.errors()).singleElement().asString().contains("'logs' (topics.catalog)");
+        assertThat(matchedByPattern.errors()).singleElement().asString()
+                .contains("matches the output topic 'faultline.catalog' (topics.catalog)");
     }
 
     private void publish(String key, String yaml, String file) {
