@@ -68,6 +68,26 @@ class AlertEventTimeTest {
     }
 
     @Test
+    void shouldFireOnALaggingPartitionsSpikeOfASeriesFirstSeenFromAPartitionAhead() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            tick(topic, "0_0", T0);
+            tick(topic, "0_1", T0);
+            // Partition 0, ahead in a backlog, is the first to see the series: one occurrence at 10:06.
+            tick(topic, "0_0", T0.plusSeconds(360));
+            occurrences(topic, T0.plusSeconds(360));
+
+            // Partition 1 spikes at 10:01: its window is still to be judged, so the spike fires.
+            for (int i = 0; i < 20; i++) {
+                Instant t = T0.plusSeconds(60 + 2L * i);
+                tick(topic, "0_1", t);
+                occurrences(topic, t);
+            }
+            assertThat(statuses(f)).containsExactly("firing", "firing");
+        }
+    }
+
+    @Test
     void shouldResolveOnTheOtherPartitionsTimeOnceOneHasBeenSilentForTheIdleTimeout() {
         try (TopologyFixture f = new TopologyFixture("")) {
             TestInputTopic<String, byte[]> topic = repartition(f);
