@@ -42,7 +42,11 @@ class AlertmanagerSinkTest {
     }
 
     private AlertmanagerSink sink(FakeHttpServer am, int capacity, int batch, Duration requestTimeout) {
-        HttpSinkSettings settings = new HttpSinkSettings(am.base(), capacity, batch, Duration.ofSeconds(5),
+        return sink(am.base(), capacity, batch, requestTimeout);
+    }
+
+    private AlertmanagerSink sink(java.net.URI base, int capacity, int batch, Duration requestTimeout) {
+        HttpSinkSettings settings = new HttpSinkSettings(base, capacity, batch, Duration.ofSeconds(5),
                 requestTimeout, Duration.ofMillis(5), Duration.ofMillis(40), Duration.ofSeconds(5),
                 Duration.ofMinutes(20), Map.of("Authorization", "Bearer s3cret"));
         AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
@@ -249,5 +253,77 @@ class AlertmanagerSinkTest {
                 .withHeaders(Map.of("Authorization", "Bearer s3cret"));
         assertThat(s.toString()).doesNotContain("s3cret").doesNotContain("pw").doesNotContain("token")
                 .contains("Authorization");
+    }
+
+    // A sink keeps delivering whatever one alert or one receiver does: bad input, hiccups, stalled or endless bodies.
+
+    @Test
+    void shouldKeepDeliveringAfterAnAlertItCannotEncode() throws Exception {
+        FakeHttpServer am = track(FakeHttpServer.started());
+        AlertmanagerSink sink = sink(am, 100, 10);
+        // Parses, but startsAt + the firing TTL is beyond what Instant holds.
+        Alert extreme = Alert.fromJson(("{\"schema\":\"faultline.alert/v1\",\"status\":\"firing\","
+                + "\"labels\":{\"alertname\":\"X\",\"service\":\"s\"},"
+                + "\"startsAt\":\"+1000000000-12-31T23:59:59Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        sink.offer(extreme);
+        assertThat(sink.awaitIdle(30, TimeUnit.SECONDS)).isTrue();
+        sink.offer(firing("GOOD"));
+
+        assertThat(am.next().body()).contains("GOOD");
+        assertThat(count("faultline.alert.sink.dropped", "sink", "alertmanager", "reason", "rejected")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRetryAGoodAlertThatMeetsATransientErrorWhileARejectedBatchIsResentAlertByAlert() throws Exception {
+        FakeHttpServer am = track(FakeHttpServer.started().holdFirstRequest());
+        java.util.concurrent.atomic.AtomicInteger goodAlone = new java.util.concurrent.atomic.AtomicInteger();
+        am.respondBy(body -> {
+            if (body.contains("\"code\":\"BAD\"")) {
+                return 400;
+            }
+            return body.contains("\"code\":\"GOOD\"") && goodAlone.incrementAndGet() == 1 ? 503 : 200;
+        });
+        AlertmanagerSink sink = sink(am, 100, 10);
+
+        sink.offer(firing("WARMUP"));
+        am.awaitFirst();
+        sink.offer(firing("BAD")); // these two queue up behind the held request: one batch
+        sink.offer(firing("GOOD"));
+        am.release();
+        assertThat(sink.awaitIdle(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(goodAlone.get()).as("GOOD sent alone again after the 503").isEqualTo(2);
+        assertThat(count("faultline.alert.sink.sent", "sink", "alertmanager")).as("WARMUP and GOOD").isEqualTo(2);
+    }
+
+    @Test
+    void shouldGiveUpOnAResponseBodyThatStallsAndTryAgain() throws Exception {
+        // First connection: 503 and a body that never ends; then 200.
+        RawHttpReceiver receiver = new RawHttpReceiver(connection -> connection == 1
+                ? "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false);
+        toClose.add(receiver);
+        AlertmanagerSink sink = sink(receiver.base(), 100, 1, Duration.ofMillis(300));
+
+        sink.offer(firing("A"));
+
+        Await.until("delivered on a later connection",
+                () -> count("faultline.alert.sink.sent", "sink", "alertmanager") == 1);
+        assertThat(receiver.connections.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldNotReadAnEndlessResponseBody() throws Exception {
+        RawHttpReceiver receiver = new RawHttpReceiver(
+                connection -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true);
+        toClose.add(receiver);
+        AlertmanagerSink sink = sink(receiver.base(), 100, 1, Duration.ofSeconds(5));
+
+        sink.offer(firing("A"));
+
+        Await.until("delivered", () -> count("faultline.alert.sink.sent", "sink", "alertmanager") == 1);
+        assertThat(receiver.endless.await(30, TimeUnit.SECONDS)).as("the receiver stopped writing").isTrue();
+        assertThat(receiver.endlessCutByClient.get()).as("because the sink hung up, not after 64 MiB").isTrue();
     }
 }
