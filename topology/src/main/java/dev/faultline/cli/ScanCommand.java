@@ -7,6 +7,7 @@ import dev.faultline.catalog.enrich.ProcessOutcome;
 import dev.faultline.catalog.enrich.SourceRef;
 import dev.faultline.catalog.event.UnreadableReason;
 import dev.faultline.catalog.load.LoadResult;
+import dev.faultline.catalog.model.CatalogSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -71,17 +72,7 @@ public final class ScanCommand implements Callable<Integer> {
             return 2;
         }
         EnricherConfig enricherConfig = settings.enricherConfig();
-        // The catalogs are all here (no topic publishes more while a scan runs): a binding to another is a typo.
-        boolean unknownCatalog = false;
-        for (int i = 0; i < enricherConfig.bindings().size(); i++) {
-            for (String id : enricherConfig.bindings().get(i).catalogs()) {
-                if (loaded.orThrow().catalog(id).isEmpty()) {
-                    err.println("services[" + i + "]: no catalog '" + Sanitize.forTerminal(id) + "' is loaded");
-                    unknownCatalog = true;
-                }
-            }
-        }
-        if (unknownCatalog) {
+        if (!bindingsNameLoadedCatalogs(enricherConfig, loaded.orThrow(), err)) {
             return 2;
         }
         Enricher enricher = Enricher.create(loaded.orThrow(), enricherConfig);
@@ -92,14 +83,16 @@ public final class ScanCommand implements Callable<Integer> {
         List<String> inputs = files.isEmpty() ? List.of("-") : files;
         for (String name : inputs) {
             boolean isStdin = name.equals("-");
+            Path path = isStdin ? null : Path.of(name);
             // Any file that cannot be read is named and skipped, and the others are still scanned.
-            if (!isStdin && (!Files.isReadable(Path.of(name)) || Files.isDirectory(Path.of(name)))) {
-                err.println(Sanitize.forTerminal(name) + (Files.isDirectory(Path.of(name)) ? ": is a directory"
-                        : ": cannot read file"));
+            String unreadable = isStdin ? null : Files.isDirectory(path) ? "is a directory"
+                    : Files.isReadable(path) ? null : "cannot read file";
+            if (unreadable != null) {
+                err.println(Sanitize.forTerminal(name) + ": " + unreadable);
                 unopened = true;
                 continue;
             }
-            try (InputStream in = isStdin ? new NonClosingInput(stdin) : Files.newInputStream(Path.of(name))) {
+            try (InputStream in = isStdin ? new NonClosingInput(stdin) : Files.newInputStream(path)) {
                 bad += scan(isStdin ? "<stdin>" : name, in, enricher, enricherConfig, table, out, err);
             } catch (IOException e) {
                 err.println(Sanitize.forTerminal(name) + ": cannot read file: "
@@ -114,6 +107,23 @@ public final class ScanCommand implements Callable<Integer> {
         err.flush();
         // As cat and grep do: a named input that could not be read fails the run, after the others were scanned.
         return unopened ? 2 : strict && bad > 0 ? 1 : 0;
+    }
+
+    /**
+     * Whether every catalog the service bindings name is loaded, each one that is not reported: a scan has all its
+     * catalogs at start (no topic publishes more while it runs), so a binding to another is a typo.
+     */
+    private static boolean bindingsNameLoadedCatalogs(EnricherConfig config, CatalogSet catalogs, PrintWriter err) {
+        boolean all = true;
+        for (int i = 0; i < config.bindings().size(); i++) {
+            for (String id : config.bindings().get(i).catalogs()) {
+                if (catalogs.catalog(id).isEmpty()) {
+                    err.println("services[" + i + "]: no catalog '" + Sanitize.forTerminal(id) + "' is loaded");
+                    all = false;
+                }
+            }
+        }
+        return all;
     }
 
     private long scan(String name, InputStream in, Enricher enricher, EnricherConfig cfg, ScanSummary table,

@@ -281,11 +281,11 @@ public final class FaultlineConfig {
         List<String> alertmanagers = (List<String>) values.get(ALERTS_ALERTMANAGER_URLS.name());
         boolean delivering = !alertmanagers.isEmpty() || values.get(ALERTS_WEBHOOK_URL.name()) != null;
         Duration ttl = (Duration) values.get(ALERTS_SINK_FIRING_TTL.name());
-        if (delivering && ttl.compareTo((Duration) values.get(ALERTS_REPEAT_INTERVAL.name())) <= 0) {
+        Duration repeat = (Duration) values.get(ALERTS_REPEAT_INTERVAL.name());
+        if (delivering && ttl.compareTo(repeat) <= 0) {
             // Alertmanager would expire an alert that is still firing before its next reminder refreshes it.
             errors.add(ALERTS_SINK_FIRING_TTL.name() + ": must exceed " + ALERTS_REPEAT_INTERVAL.name() + " ("
-                    + Durations.format(ttl) + " is not above "
-                    + Durations.format((Duration) values.get(ALERTS_REPEAT_INTERVAL.name())) + ")");
+                    + Durations.format(ttl) + " is not above " + Durations.format(repeat) + ")");
         }
     }
 

@@ -119,7 +119,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
             if (series >= policy.maxSeries()) {
                 return; // bounded: beyond the cap new series are not tracked until idle ones are evicted
             }
-            s = AlertState.start(o, firstWindow(record.timestamp()));
+            s = AlertState.start(o, AlertState.firstWindow(record.timestamp(), eventTime, policy));
             series++;
         }
         AlertState.Notice n = s.onOccurrence(o, record.timestamp(), eventTime, policy);
@@ -127,23 +127,6 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
             emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp());
         }
-    }
-
-    /**
-     * The window a new series starts judging from: its first occurrence's, unless that comes from a partition
-     * more than a window ahead of the slowest one (a backlog); then the slowest partition's, so the occurrences
-     * the lagging partitions still have for the windows in between count, and can fire, instead of being late.
-     */
-    private long firstWindow(long t) {
-        long own = policy.bucket(t);
-        if (eventTime == Long.MIN_VALUE) {
-            return own;
-        }
-        long slowest = policy.bucket(eventTime);
-        if (own - slowest <= policy.windowMs()) {
-            return own; // live: the slowest time trails by a tick at most
-        }
-        return Math.max(slowest, own - AlertState.MAX_AHEAD_WINDOWS * policy.windowMs());
     }
 
     private void onStreamTime(long streamTime) {

@@ -64,6 +64,25 @@ final class AlertState {
         return s;
     }
 
+    /**
+     * The window a new series starts judging from, for its first occurrence at {@code t}: that occurrence's own,
+     * unless it comes from a partition more than a window ahead of the slowest one ({@code judgedTo}, as in
+     * {@link #onOccurrence}; a backlog); then the slowest partition's, within the windows counted ahead, so the
+     * occurrences the lagging partitions still have for the windows in between count, and can fire.
+     */
+    static long firstWindow(long t, long judgedTo, AlertPolicy p) {
+        long own = p.bucket(t);
+        if (judgedTo == Long.MIN_VALUE || own - p.bucket(judgedTo) <= p.windowMs()) {
+            return own; // live, the slowest time trails by a tick at most
+        }
+        return Math.max(p.bucket(judgedTo), oldestAhead(own, p));
+    }
+
+    /** The oldest window still counted on its own when an occurrence falls in window {@code b}. */
+    private static long oldestAhead(long b, AlertPolicy p) {
+        return b - MAX_AHEAD_WINDOWS * p.windowMs();
+    }
+
     /** Infinite without history: a series seen for the first time fires on the minimum count alone. */
     double score(long c) {
         return history == 0 ? Double.POSITIVE_INFINITY : (c - baseline) / Math.max(Math.sqrt(variance), 1.0);
@@ -87,7 +106,7 @@ final class AlertState {
         }
         long judge = judgedTo == Long.MIN_VALUE ? b : Math.min(b, p.bucket(judgedTo));
         // Bounded: the windows before the range of MAX_AHEAD_WINDOWS ending at b are judged now.
-        rollTo(Math.max(judge, b - MAX_AHEAD_WINDOWS * p.windowMs()), p);
+        rollTo(Math.max(judge, oldestAhead(b, p)), p);
         long c;
         if (b == bucketStart) {
             c = ++count;

@@ -410,7 +410,6 @@ final class EventCollector {
         return s;
     }
 
-    /** {@code -?[0-9]+}: what counts as a numeric code written as a string ({@code "-32601"}). */
     /**
      * Whether {@code s} reads as a JSON number ({@code -32003}, {@code -32003.0}, {@code -3.2003e4}), with
      * whitespace around it allowed: a code field's value, as a string, that is really a number.
@@ -461,6 +460,7 @@ final class EventCollector {
         return i;
     }
 
+    /** {@code -?[0-9]+}: an integer written as a string ({@code "-32601"}). */
     static boolean isInteger(String s) {
         int n = s.length();
         int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;

@@ -440,6 +440,8 @@ public final class CatalogLoader {
          * entries; every resolution must be about a token that really is shared.
          */
         private List<Resolution> validateTokens(List<CatalogEntry> built, List<Problem> problems) {
+            // User files changed this bundled catalog's entries.
+            boolean overlaid = bundled && !userFiles.isEmpty();
             Map<String, Set<String>> claimants = new TreeMap<>();
             for (CatalogEntry e : built) {
                 for (String token : e.stringTokens()) {
@@ -467,7 +469,7 @@ public final class CatalogLoader {
                 }
                 Set<String> actual = claimants.getOrDefault(r.token, Set.of());
                 // A bundled resolution is the user's to redo once their entries change who carries its token.
-                boolean redoneByUser = bundled && r.file.equals(file) && !userFiles.isEmpty();
+                boolean redoneByUser = overlaid && r.file.equals(file);
                 if (actual.size() < 2 && redoneByUser) {
                     continue; // a user entry no longer carries the token: nothing left to resolve
                 }
@@ -485,7 +487,7 @@ public final class CatalogLoader {
                 if (shared.getValue().size() > 1 && !resolutions.containsKey(shared.getKey())) {
                     problems.add(new Problem(file, String.join(", ", shared.getValue()), "resolutions",
                             "token " + shared.getKey() + " is carried by several entries and has no resolution"
-                                    + (bundled && !userFiles.isEmpty() ? " (add one to a user file)" : "")));
+                                    + (overlaid ? " (add one to a user file)" : "")));
                 }
             }
             return out;
