@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.catalog.event.LogEvent;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.Transience;
+import dev.faultline.catalog.model.TransienceSource;
 import dev.faultline.catalog.testing.TestEvents;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,64 @@ class CollisionResolutionTest {
         assertThat(sudo.entry().eCode()).isEqualTo("E8302");
         assertThat(sudo.entry().aliases()).contains("E5001");
         assertThat(only(matcher, text("svc-nefia", "sudo blocked: E8302")).entry().code()).isEqualTo("SUDO_DENIED");
+    }
+
+    @Test
+    void shouldGiveSudoDeniedTheStepsOfE5001TheDomainCodeTableLinksItTo() {
+        assertThat(entry("nefia", "SUDO_DENIED").remediation()).isNotEmpty()
+                .isEqualTo(entry("nefia", "POLICY_DENIED").remediation());
+    }
+
+    @Test
+    void shouldTellVpnNotReadyToWaitFirstThenGiveTheStepsOfItsE1001() {
+        List<String> steps = entry("nefia", "VPN_NOT_READY").remediation();
+        List<String> e1001 = entry("nefia", "VPN_FAILED").remediation();
+        assertThat(steps.get(0)).isEqualTo("Wait and diagnose");
+        assertThat(steps.subList(1, steps.size())).isEqualTo(e1001);
+    }
+
+    @Test
+    void shouldGiveOneRetryAnswerToANonZeroExitWhetherNamedByECodeOrByMcpCode() {
+        CatalogEntry byECode = entry("nefia", "CMD_EXIT_NONZERO");
+        assertThat(byECode.transience()).isEqualTo(entry("nefia", "COMMAND_FAILED").transience())
+                .isEqualTo(Transience.PERMANENT);
+        assertThat(byECode.transienceBasis().source()).isEqualTo(TransienceSource.RESOLVED);
+    }
+
+    @Test
+    void shouldNotCallATransienceResolvedWhereTheSeedContradictsNothing() {
+        CatalogEntry embedding = entry("agent-tasks", "knowledge.embedding_failed");
+        assertThat(embedding.transienceBasis().source()).isEqualTo(TransienceSource.DERIVED);
+        assertThat(embedding.transience()).isEqualTo(Transience.CONDITIONAL);
+    }
+
+    @Test
+    void shouldMakeWaitOnlyConditionsConditionalAlthoughTheirClassSaysCallerFault() {
+        for (String[] c : List.of(new String[] {"agent-tasks", "task.dependency_unmet"},
+                new String[] {"nps", "NIP-CA-RENEWAL-TOO-EARLY"}, new String[] {"nps", "NCP-STREAM-LIMIT-EXCEEDED"},
+                new String[] {"nps", "NWP-SUBSCRIBE-LIMIT-EXCEEDED"})) {
+            CatalogEntry e = entry(c[0], c[1]);
+            assertThat(e.transience()).as(e.key()).isEqualTo(Transience.CONDITIONAL);
+            assertThat(e.transienceBasis().source()).as(e.key()).isEqualTo(TransienceSource.RESOLVED);
+        }
+    }
+
+    @Test
+    void shouldCarryFoundrysHandlingAdviceRetryFirstForRetryableCodesAndAfterTheFixForTheOthers() {
+        assertThat(entry("foundry-mcp", "INTERNAL_ERROR").remediation())
+                .containsExactly("Retry with exponential backoff", "Report issue with details");
+        assertThat(entry("foundry-mcp", "RATE_LIMIT_EXCEEDED").remediation())
+                .containsExactly("Retry after `retry_after_seconds`", "Wait and retry");
+        assertThat(entry("foundry-mcp", "CIRCULAR_DEPENDENCY").remediation())
+                .containsExactly("Review dependency graph", "Restructure dependencies");
+        for (String code : List.of("INTERNAL_ERROR", "UNAVAILABLE", "RATE_LIMIT_EXCEEDED", "PROVIDER_TIMEOUT",
+                "CONFLICT", "VALIDATION_ERROR", "NOT_FOUND", "INVALID_TRANSITION", "CIRCULAR_DEPENDENCY")) {
+            CatalogEntry e = entry("foundry-mcp", code);
+            assertThat(e.remediation()).as(code).hasSize(2);
+            // The list the advice comes from is the one that states the code's transience.
+            boolean retryFirst = e.remediation().get(0).startsWith("Retry");
+            assertThat(retryFirst).as(code).isEqualTo(e.transience() == Transience.TRANSIENT);
+        }
     }
 
     @Test
