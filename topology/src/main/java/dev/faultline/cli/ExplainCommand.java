@@ -2,6 +2,7 @@ package dev.faultline.cli;
 
 import dev.faultline.catalog.load.LoadResult;
 import dev.faultline.catalog.match.CatalogIndex;
+import dev.faultline.catalog.match.UnknownCode;
 import dev.faultline.catalog.model.Catalog;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.CatalogSet;
@@ -68,10 +69,14 @@ public final class ExplainCommand implements Callable<Integer> {
             err.println("faultline explain: give a CODE, or --list");
             return INVALID;
         }
-        List<CatalogEntry> found = CatalogIndex.of(catalogs).lookup(code, Optional.ofNullable(catalog));
+        CatalogIndex index = CatalogIndex.of(catalogs);
+        List<CatalogEntry> found = index.lookup(code, Optional.ofNullable(catalog));
         if (found.isEmpty()) {
+            UnknownCode form = index.unknown("code", code.strip(), catalog == null ? null : List.of(catalog));
             err.println("faultline explain: unknown code '" + Sanitize.forTerminal(code) + "'"
                     + (catalog == null ? "" : " in catalog " + catalog)
+                    + (form.category() == null ? ""
+                            : "; by its form it is a " + form.catalog() + " code of category " + form.category())
                     + ". Codes are case-sensitive; `faultline explain --list` shows them all.");
             return UNKNOWN;
         }

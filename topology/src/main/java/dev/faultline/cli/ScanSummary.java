@@ -62,7 +62,8 @@ final class ScanSummary {
             c[m.stage() == MatchStage.TYPED ? 1 : 2]++;
         }
         for (UnknownCode u : e.unknownCodes()) {
-            bump(unknown, u.field() + "=" + u.value());
+            bump(unknown, u.field() + "=" + u.value()
+                    + (u.category() == null ? "" : " (" + u.catalog() + " " + u.category() + " by its form)"));
         }
         if (e.errors().isEmpty() && isErrorLevel(e.event().level())) {
             String text = e.event().message() != null ? e.event().message() : "";

@@ -52,6 +52,14 @@ class ExplainCommandTest {
     }
 
     @Test
+    void shouldSayWhatCategoryAnUnregisteredCodesFormGives() {
+        CliRun run = CliRun.of("explain", "E2999");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("unknown code 'E2999'; by its form it is a nefia code of category SSH");
+        assertThat(CliRun.of("explain", "E2999", "--catalog", "vault-rpc").err()).doesNotContain("by its form");
+    }
+
+    @Test
     void shouldListCodesAndTitlesOfOneCatalog() {
         CliRun run = CliRun.of("explain", "--list", "--catalog", "vault-rpc");
         assertThat(run.exit()).isZero();

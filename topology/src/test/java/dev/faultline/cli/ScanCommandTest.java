@@ -95,12 +95,14 @@ class ScanCommandTest {
                 "{\"service\":\"foundry\",\"data\":{\"error_code\":\"RATE_LIMIT_EXCEEDED\"}}",
                 "2026-11-21T10:00:00Z ERROR disk full on /dev/sda1",
                 "2026-11-21T10:00:01Z ERROR disk full on /dev/sda2",
-                "{\"level\":\"error\",\"error_code\":\"E_NOT_IN_ANY_CATALOG\"}") + "\n");
+                "{\"level\":\"error\",\"error_code\":\"E_NOT_IN_ANY_CATALOG\"}",
+                "{\"level\":\"error\",\"error_code\":\"E2999\"}") + "\n");
         CliRun run = CliRun.of("scan", "--summary", log.toString());
         assertThat(run.exit()).isZero();
         assertThat(run.out()).containsPattern("foundry-mcp\\s+1\\s+1\\s+0")
                 .containsPattern("\\(ambiguous\\)\\s+1")
-                .contains("error_code=E_NOT_IN_ANY_CATALOG")
+                .contains("error_code=E_NOT_IN_ANY_CATALOG\n")
+                .contains("error_code=E2999 (nefia SSH by its form)")
                 .containsPattern("2\\s+.*disk full on /dev/sda#");
     }
 

@@ -137,6 +137,8 @@ public final class EnrichedEventJson {
             g.writeStartObject();
             g.writeStringField("field", u.field());
             g.writeStringField("value", u.value());
+            writeNullable(g, "catalog", u.catalog());
+            writeNullable(g, "category", u.category());
             g.writeEndObject();
         }
         g.writeEndArray();

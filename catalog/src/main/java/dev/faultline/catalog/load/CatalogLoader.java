@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.faultline.catalog.model.Catalog;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.CatalogSet;
+import dev.faultline.catalog.model.CodeFamily;
 import dev.faultline.catalog.model.ErrorClass;
 import dev.faultline.catalog.model.Resolution;
 import dev.faultline.catalog.model.Transience;
@@ -57,12 +58,13 @@ public final class CatalogLoader {
     private static final Pattern HAS_ALNUM = Pattern.compile(".*[A-Za-z0-9].*");
 
     private static final Set<String> CATALOG_FIELDS =
-            Set.of("id", "version", "name", "source", "docs", "notes", "entries", "resolutions");
+            Set.of("id", "version", "name", "source", "docs", "notes", "entries", "resolutions", "code_families");
     private static final Set<String> ENTRY_FIELDS = Set.of("code", "title", "description", "category", "source_type",
             "class", "e_code", "rpc_code", "aliases", "http_status", "nps_status", "transience", "retry_after_ms",
             "retry_after_note", "remediation", "recovery_tool", "recovery_tool_note", "docs", "notes");
     private static final Set<String> TRANSIENCE_FIELDS = Set.of("value", "source", "basis");
     private static final Set<String> RESOLUTION_FIELDS = Set.of("token", "claimants", "owner", "ambiguous", "reason");
+    private static final Set<String> FAMILY_FIELDS = Set.of("pattern", "category");
 
     private final ObjectMapper json;
     private final ObjectMapper yaml;
@@ -221,6 +223,17 @@ public final class CatalogLoader {
                 parseEntry(draft, node, index++, problems);
             }
         }
+        JsonNode families = root.get("code_families");
+        if (families != null && !families.isNull()) {
+            if (!families.isArray()) {
+                f.problem("code_families", "must be a list");
+            } else {
+                int index = 0;
+                for (JsonNode node : families) {
+                    parseFamily(draft, node, index++, problems);
+                }
+            }
+        }
         JsonNode resolutions = root.get("resolutions");
         if (resolutions != null && !resolutions.isNull()) {
             if (!resolutions.isArray()) {
@@ -356,6 +369,30 @@ public final class CatalogLoader {
         }
     }
 
+    private static void parseFamily(Draft draft, JsonNode node, int index, List<Problem> problems) {
+        String where = "code_families[" + index + "]";
+        if (!node.isObject()) {
+            problems.add(new Problem(draft.file, where, null, "a code family is a mapping with pattern and category"));
+            return;
+        }
+        Fields f = new Fields(draft.file, where, node, problems);
+        f.unknown(FAMILY_FIELDS);
+        String pattern = f.requiredText("pattern");
+        String category = f.requiredText("category");
+        if (pattern != null && (pattern.length() > CodeFamily.MAX_PATTERN_CHARS
+                || !CodeFamily.FORM.matcher(pattern).matches())) {
+            f.problem("pattern", "'" + pattern + "' is not a code family: literal characters, then one x per digit "
+                    + "(E2xxx), at most " + CodeFamily.MAX_PATTERN_CHARS + " characters");
+            return;
+        }
+        if (pattern == null || category == null) {
+            return;
+        }
+        if (draft.families.put(pattern, new CodeFamily(pattern, category)) != null) {
+            f.problem("pattern", "duplicate code family " + pattern);
+        }
+    }
+
     private static String locationOf(JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
@@ -380,6 +417,8 @@ public final class CatalogLoader {
         List<String> notes = List.of();
         final Map<String, EntryDraft> entries = new LinkedHashMap<>();
         final Map<String, ResolutionDraft> resolutions = new LinkedHashMap<>();
+        /** By pattern: a user file's family replaces the bundled one with the same pattern. */
+        final Map<String, CodeFamily> families = new LinkedHashMap<>();
         final List<String> overlays = new ArrayList<>();
         /** The user file each code not from the bundled catalog came from. */
         final Map<String, String> userFiles = new HashMap<>();
@@ -405,6 +444,7 @@ public final class CatalogLoader {
             }
             entries.putAll(user.entries);
             resolutions.putAll(user.resolutions);
+            families.putAll(user.families);
             if (user.version != null) {
                 overlays.add(user.version);
             }
@@ -432,7 +472,8 @@ public final class CatalogLoader {
                 return Optional.empty();
             }
             String stamp = overlays.isEmpty() ? version : version + "+" + String.join("+", overlays);
-            return Optional.of(new Catalog(id, stamp, name, source, docs, notes, built, resolved));
+            return Optional.of(new Catalog(id, stamp, name, source, docs, notes, built, resolved,
+                    List.copyOf(families.values())));
         }
 
         /**

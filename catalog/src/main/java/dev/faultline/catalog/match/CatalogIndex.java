@@ -3,6 +3,7 @@ package dev.faultline.catalog.match;
 import dev.faultline.catalog.model.Catalog;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.CatalogSet;
+import dev.faultline.catalog.model.CodeFamily;
 import dev.faultline.catalog.model.Resolution;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,10 +19,24 @@ import java.util.Optional;
 public final class CatalogIndex {
     private final CatalogSet catalogs;
     private final TokenTable table;
+    /** Every catalog's code families, most specific (longest prefix) first. */
+    private final List<Family> families;
+
+    /** A code family and the catalog that declares it. */
+    private record Family(String catalog, CodeFamily family) {
+    }
 
     private CatalogIndex(CatalogSet catalogs, TokenTable table) {
         this.catalogs = catalogs;
         this.table = table;
+        List<Family> all = new ArrayList<>();
+        for (Catalog c : catalogs.catalogs()) {
+            for (CodeFamily f : c.families()) {
+                all.add(new Family(c.id(), f));
+            }
+        }
+        all.sort(Comparator.comparingInt((Family f) -> f.family().prefix().length()).reversed());
+        this.families = List.copyOf(all);
     }
 
     public static CatalogIndex of(CatalogSet catalogs) {
@@ -99,6 +114,28 @@ public final class CatalogIndex {
             }
         }
         return out;
+    }
+
+    /**
+     * The unknown code {@code value} from {@code field}, with the code family it has the form of: the most specific
+     * family among the catalogs in {@code scope} ({@code null}: all). Two equally specific families of different
+     * catalogs name none: the form does not decide.
+     */
+    public UnknownCode unknown(String field, String value, List<String> scope) {
+        Family found = null;
+        for (Family f : families) {
+            if (found != null && f.family().prefix().length() < found.family().prefix().length()) {
+                break;
+            }
+            if ((scope == null || scope.contains(f.catalog())) && f.family().matches(value)) {
+                if (found != null && !found.catalog().equals(f.catalog())) {
+                    return new UnknownCode(field, value);
+                }
+                found = f;
+            }
+        }
+        return found == null ? new UnknownCode(field, value)
+                : new UnknownCode(field, value, found.catalog(), found.family().category());
     }
 
     /** Whether the token is one that counts in free text only with code context. */

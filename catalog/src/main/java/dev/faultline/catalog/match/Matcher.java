@@ -79,7 +79,7 @@ public final class Matcher {
         if (info != null && info.rpc() == fv.numeric()) {
             found.add(info, fv.value().strip(), MatchStage.TYPED, fv.field());
         } else {
-            found.unknown(new UnknownCode(fv.field(), value));
+            found.unknown(index.unknown(fv.field(), value, found.scope));
         }
     }
 

@@ -17,9 +17,15 @@ public final class Catalog {
     private final List<String> notes;
     private final Map<String, CatalogEntry> entries;
     private final List<Resolution> resolutions;
+    private final List<CodeFamily> families;
 
     public Catalog(String id, String version, String name, String source, String docs, List<String> notes,
             List<CatalogEntry> entries, List<Resolution> resolutions) {
+        this(id, version, name, source, docs, notes, entries, resolutions, List.of());
+    }
+
+    public Catalog(String id, String version, String name, String source, String docs, List<String> notes,
+            List<CatalogEntry> entries, List<Resolution> resolutions, List<CodeFamily> families) {
         this.id = Objects.requireNonNull(id, "id");
         this.version = Objects.requireNonNull(version, "version");
         this.name = name == null ? id : name;
@@ -34,6 +40,7 @@ public final class Catalog {
         }
         this.entries = Collections.unmodifiableMap(byCode);
         this.resolutions = List.copyOf(resolutions);
+        this.families = List.copyOf(families);
     }
 
     public String id() {
@@ -71,6 +78,22 @@ public final class Catalog {
 
     public List<Resolution> resolutions() {
         return resolutions;
+    }
+
+    /** The forms of code the source reserves for a category, in source order. */
+    public List<CodeFamily> families() {
+        return families;
+    }
+
+    /** The most specific family (longest prefix) {@code code} belongs to, if any. */
+    public Optional<CodeFamily> family(String code) {
+        CodeFamily best = null;
+        for (CodeFamily f : families) {
+            if (f.matches(code) && (best == null || f.prefix().length() > best.prefix().length())) {
+                best = f;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     @Override

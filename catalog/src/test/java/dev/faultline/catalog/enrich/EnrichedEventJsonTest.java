@@ -53,6 +53,17 @@ class EnrichedEventJsonTest {
     }
 
     @Test
+    void shouldWriteTheCategoryAnUnknownCodesFormGivesAndNullWhereNoneDoes() throws Exception {
+        EnrichedEvent ev = new EnrichedEvent(event(null), SourceRef.kafka("logs", 3, 42L), List.of(),
+                List.of(new UnknownCode("code", "E2999", "nefia", "SSH"), new UnknownCode("code", "NOPE")), "v1");
+        JsonNode unknown = JSON.readTree(EnrichedEventJson.of(BUNDLED).bytes(ev, 8192)).path("unknown_codes");
+        assertThat(unknown.get(0).path("catalog").asText()).isEqualTo("nefia");
+        assertThat(unknown.get(0).path("category").asText()).isEqualTo("SSH");
+        assertThat(unknown.get(1).has("category")).isTrue();
+        assertThat(unknown.get(1).path("category").isNull()).isTrue();
+    }
+
+    @Test
     void shouldKeepSeveralErrorsAndAnAmbiguousOneValidJson() throws Exception {
         List<CatalogEntry> all = new ArrayList<>();
         BUNDLED.catalogs().forEach(c -> all.addAll(c.entries().values()));

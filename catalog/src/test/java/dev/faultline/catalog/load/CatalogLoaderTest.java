@@ -265,6 +265,63 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void shouldGiveAnUnregisteredNefiaECodeTheCategoryOfItsMostSpecificPrefix() {
+        Catalog nefia = loader.loadBundled().orThrow().catalog("nefia").orElseThrow();
+        assertThat(nefia.family("E2999").orElseThrow().category()).isEqualTo("SSH");
+        assertThat(nefia.family("E8150").orElseThrow().category()).isEqualTo("Security / Device / Posture");
+        assertThat(nefia.family("E8250").orElseThrow().category()).isEqualTo("Secrets / Cluster");
+        assertThat(nefia.family("E8350").orElseThrow().category()).isEqualTo("Team");
+        assertThat(nefia.family("E29999")).as("one digit too many").isEmpty();
+        assertThat(nefia.family("E2x99")).isEmpty();
+        assertThat(nefia.family("X2999")).isEmpty();
+    }
+
+    @Test
+    void shouldReportEveryBadCodeFamily() {
+        LoadResult result = loadYaml("fam.yaml", """
+                id: acme
+                version: "1"
+                code_families:
+                  - {pattern: "E2", category: "no placeholder"}
+                  - {pattern: "xxx", category: "no literal prefix"}
+                  - {pattern: "A B xx", category: "a space"}
+                  - {pattern: "ACMExx", category: "first"}
+                  - {pattern: "ACMExx", category: "again"}
+                  - {pattern: "ACMEx", colour: "blue"}
+                  - "E1xxx"
+                entries:
+                  - {code: ACME_ONE, title: T, category: C, class: internal}
+                """);
+        assertThat(result.catalogs()).isEmpty();
+        assertThat(result.problems()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "fam.yaml: entry code_families[0]: pattern: 'E2' is not a code family: literal characters, then one x "
+                        + "per digit (E2xxx), at most 32 characters",
+                "fam.yaml: entry code_families[1]: pattern: 'xxx' is not a code family: literal characters, then one "
+                        + "x per digit (E2xxx), at most 32 characters",
+                "fam.yaml: entry code_families[2]: pattern: 'A B xx' is not a code family: literal characters, then "
+                        + "one x per digit (E2xxx), at most 32 characters",
+                "fam.yaml: entry code_families[4]: pattern: duplicate code family ACMExx",
+                "fam.yaml: entry code_families[5]: colour: unknown field",
+                "fam.yaml: entry code_families[5]: category: required",
+                "fam.yaml: entry code_families[6]: a code family is a mapping with pattern and category");
+    }
+
+    @Test
+    void shouldLetAUserFileReplaceABundledCodeFamilyAndAddOthers(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("n.yaml"), """
+                id: nefia
+                code_families:
+                  - {pattern: "E2xxx", category: "SSH (site)"}
+                  - {pattern: "E83xx", category: "Sudo"}
+                entries: []
+                """);
+        Catalog nefia = loader.load(List.of(dir)).orThrow().catalog("nefia").orElseThrow();
+        assertThat(nefia.family("E2999").orElseThrow().category()).isEqualTo("SSH (site)");
+        assertThat(nefia.family("E8399").orElseThrow().category()).isEqualTo("Sudo");
+        assertThat(nefia.family("E1999").orElseThrow().category()).isEqualTo("VPN");
+    }
+
+    @Test
     void shouldReportAMissingCatalogDirectory(@TempDir Path dir) {
         LoadResult result = loader.load(List.of(dir.resolve("absent")));
         assertThat(result.problems()).extracting(Problem::message).containsExactly("catalog directory does not exist");

@@ -211,6 +211,18 @@ class CollisionResolutionTest {
     }
 
     @Test
+    void shouldNameTheCategoryAnUnregisteredECodesFormGivesInTheCatalogsItsServiceIsBoundTo() {
+        assertThat(matcher.match(typedCode("svc-nefia", "E2999")).unknownCodes())
+                .containsExactly(new UnknownCode("error_code", "E2999", "nefia", "SSH"));
+        assertThat(unscoped.match(typedCode("checkout", "E8150")).unknownCodes())
+                .containsExactly(new UnknownCode("error_code", "E8150", "nefia", "Security / Device / Posture"));
+        assertThat(matcher.match(typedCode("svc-vault-rpc", "E2999")).unknownCodes())
+                .as("bound to a catalog without that form").containsExactly(new UnknownCode("error_code", "E2999"));
+        assertThat(matcher.match(typedCode("svc-nefia", "E29999")).unknownCodes())
+                .containsExactly(new UnknownCode("error_code", "E29999"));
+    }
+
+    @Test
     void shouldExplainEveryAliasFormOfACode() {
         for (String form : List.of("E2001", "SSH_AUTH_FAILED", "-32003")) {
             assertThat(index.lookup(form, Optional.of("nefia"))).extracting(CatalogEntry::code).containsExactly("SSH_AUTH_FAILED");
