@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * cluster, with an optional spike of one transient code, until Ctrl-C or {@code --duration}.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Produce a realistic log workload (all seed systems, all formats, ~10% errors, an optional spike) into Kafka.",
+        description = "Produce a realistic log workload (all seed systems, all formats, ~10%% errors, an optional spike) into Kafka.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:produced everything", "1:sends failed", "2:invalid usage or catalogs"})
 public final class GenerateCommand implements Callable<Integer> {

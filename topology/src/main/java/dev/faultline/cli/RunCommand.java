@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: $FAULTLINE_CONFIG, else built-in defaults).")
     Path config;
 
     @Option(names = "--close-timeout", paramLabel = "DURATION", defaultValue = "30s",

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:scanned (unreadable records are reported on stderr)",
                 "1:--strict and at least one record was unreadable",
-                "2:invalid usage, config or catalogs, or an input file that could not be read (the others are scanned)"})
+                "2:invalid usage, config or catalogs, a service binding to a catalog that is not loaded, or an input file that could not be read (the others are scanned)"})
 public final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Log files; '-' or none reads stdin.")
     List<String> files = new ArrayList<>();
