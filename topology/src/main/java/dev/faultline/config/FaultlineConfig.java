@@ -472,7 +472,9 @@ public final class FaultlineConfig {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         // Bad input never stops the app: the topology dead-letters unreadable logs itself; what still
-        // escapes (a bug in an operator) is logged and, via KIP-1034, copied raw to the same DLQ topic.
+        // escapes (a bug in an operator) is logged and, via KIP-1034, copied to the same DLQ topic. The app
+        // replaces these handlers with Faultline's own (FaultlineTopology.streamsProperties), which write
+        // Faultline's dead-letter shape and count it.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());

@@ -11,6 +11,12 @@ public final class DlqHeaders {
     public static final String SOURCE_TOPIC = "faultline.source.topic";
     public static final String SOURCE_PARTITION = "faultline.source.partition";
     public static final String SOURCE_OFFSET = "faultline.source.offset";
+    /**
+     * Set when the dead letter could not carry the whole record (the producer's {@code max.request.size}): the
+     * original size in bytes as {@code key,value,headers}; the value (and, if need be, the key) is cut to its first
+     * bytes and the original headers dropped. The source headers say where the whole record is.
+     */
+    public static final String TRUNCATED = "faultline.dlq.truncated";
 
     private DlqHeaders() {
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,7 +33,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed> {
     static final String UNKNOWN_SERVICE = "unknown";
-    private static final int MAX_DETAIL_CHARS = 1024;
     private static final int MAX_HOST_CHARS = 256;
 
     private final Supplier<Enricher> enricher;
@@ -43,6 +41,8 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private final EventTime eventTime;
     private final int maxSampleChars;
     private final long tickIntervalMs;
+    /** The most bytes of key, value and headers a dead letter may carry and still be sent. */
+    private final int maxDeadLetterBytes;
     /** {@code null}: no metrics (tests, tools). */
     private final FaultlineMetrics metrics;
     private ProcessorContext<byte[], Routed> context;
@@ -52,13 +52,15 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
 
     EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
             boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs) {
-        this(enricher, serviceForTopic, emitEventsWithoutErrors, eventTime, maxSampleChars, tickIntervalMs, null);
+        this(enricher, serviceForTopic, emitEventsWithoutErrors, eventTime, maxSampleChars, tickIntervalMs,
+                DeadLetters.DEFAULT_MAX_BYTES, null);
     }
 
     EnrichProcessor(Supplier<Enricher> enricher, Function<String, String> serviceForTopic,
             boolean emitEventsWithoutErrors, EventTime eventTime, int maxSampleChars, long tickIntervalMs,
-            FaultlineMetrics metrics) {
+            int maxDeadLetterBytes, FaultlineMetrics metrics) {
         this.metrics = metrics;
+        this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.enricher = enricher;
         this.serviceForTopic = serviceForTopic;
         this.emitEventsWithoutErrors = emitEventsWithoutErrors;
@@ -75,10 +77,15 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        if (record.value() == null) {
-            return; // a tombstone carries no log
-        }
         RecordMetadata md = context.recordMetadata().orElse(null);
+        if (record.value() == null) {
+            // A tombstone carries no log, but dropping it unseen would hide a producer's bug.
+            if (metrics != null) {
+                metrics.recordDeadLetter(UnreadableReason.NULL_VALUE);
+            }
+            context.forward(deadLetter(record, md, UnreadableReason.NULL_VALUE.wire(), "record has no value", null));
+            return;
+        }
         List<Record<byte[], Routed>> out;
         try {
             Enricher e = enricher.get();
@@ -192,23 +199,12 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
         return transience == null ? 0 : 1;
     }
 
-    private static Record<byte[], Routed> deadLetter(Record<byte[], byte[]> record, RecordMetadata md, String reason,
+    private Record<byte[], Routed> deadLetter(Record<byte[], byte[]> record, RecordMetadata md, String reason,
             String detail, String exception) {
-        Headers h = new RecordHeaders(record.headers().toArray());
-        h.add(DlqHeaders.REASON, utf8(reason));
-        h.add(DlqHeaders.DETAIL, utf8(Text.safe(detail, MAX_DETAIL_CHARS)));
-        if (exception != null) {
-            h.add(DlqHeaders.EXCEPTION, utf8(exception));
-        }
-        if (md != null) {
-            h.add(DlqHeaders.SOURCE_TOPIC, utf8(md.topic()));
-            h.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(md.partition())));
-            h.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(md.offset())));
-        }
-        return new Record<>(record.key(), new Routed.DeadLetter(record.value()), record.timestamp(), h);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        DeadLetters.Letter letter = DeadLetters.of(record.key(), record.value(), record.headers().toArray(),
+                maxDeadLetterBytes, reason, detail, exception, md == null ? null : md.topic(),
+                md == null ? null : md.partition(), md == null ? null : md.offset());
+        return new Record<>(letter.key(), new Routed.DeadLetter(letter.value()), record.timestamp(),
+                letter.headers());
     }
 }

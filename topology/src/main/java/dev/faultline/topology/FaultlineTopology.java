@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -68,6 +69,29 @@ public final class FaultlineTopology {
     private FaultlineTopology() {
     }
 
+    /**
+     * Key of the Streams config entry that hands the app's {@link FaultlineMetrics} to the exception handlers, which
+     * Kafka Streams creates from class names.
+     */
+    public static final String METRICS_CONFIG = "faultline.internal.metrics";
+
+    /**
+     * {@link FaultlineConfig#streamsProperties()} with Faultline's own exception handlers, so a failure after the
+     * enrich step is dead-lettered in the same shape as every other dead letter and counted in {@code metrics}
+     * ({@code null}: not counted).
+     */
+    public static Properties streamsProperties(FaultlineConfig config, FaultlineMetrics metrics) {
+        Properties p = config.streamsProperties();
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                FaultlineProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                FaultlineDeserializationExceptionHandler.class.getName());
+        if (metrics != null) {
+            p.put(METRICS_CONFIG, metrics);
+        }
+        return p;
+    }
+
     /** {@link #build(FaultlineConfig, Supplier)} with one fixed enricher. */
     public static Topology build(FaultlineConfig config, Enricher enricher) {
         return build(config, () -> enricher);
@@ -105,9 +129,10 @@ public final class FaultlineTopology {
         EventTime eventTime = EventTime.of(config.get(FaultlineKeys.EVENT_TIME_MAX_FUTURE_SKEW),
                 config.get(FaultlineKeys.EVENT_TIME_MAX_PAST_AGE));
         int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
+        int maxDeadLetterBytes = DeadLetters.maxBytes(config.kafkaProperties());
         ProcessorSupplier<byte[], byte[], byte[], Routed> enrich = () -> new EnrichProcessor(enricher,
                 config::serviceForTopic, config.emitEventsWithoutErrors(), eventTime, maxSampleChars,
-                TICK_INTERVAL_MS, metrics);
+                TICK_INTERVAL_MS, maxDeadLetterBytes, metrics);
         Map<String, KStream<byte[], Routed>> routes = logs.process(enrich, Named.as(ENRICH))
                 .split(Named.as("faultline-route"))
                 .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("-dlq"))

@@ -123,6 +123,65 @@ class EnrichAndDeadLetterTest {
         }
     }
 
+    @Test
+    void shouldDeadLetterATombstoneInsteadOfDroppingItUnseen() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logs.pipeInput(new TestRecord<>(new byte[] {7}, null, new RecordHeaders(), T0));
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.key()).isEqualTo(new byte[] {7});
+            assertThat(dead.value()).isNull();
+            assertThat(header(dead, DlqHeaders.REASON)).isEqualTo("null-value");
+            assertThat(header(dead, DlqHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            assertThat(f.enriched.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldCutADeadLetterToWhatTheProducerCanSendAndSaySo() {
+        // max.request.size 40,000: a dead letter may carry 40,000 - 16 KiB bytes of the record.
+        int budget = 40_000 - DeadLetters.HEADROOM_BYTES;
+        byte[] key = new byte[budget];
+        byte[] value = new byte[100_000];
+        java.util.Arrays.fill(value, (byte) 'x');
+        Headers in = new RecordHeaders().add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
+        try (TopologyFixture f = new TopologyFixture("""
+                kafka: {bootstrap.servers: "localhost:9092", max.request.size: 40000}
+                limits: {max-record-bytes: 1024}
+                """)) {
+            f.logs.pipeInput(new TestRecord<>(key, value, in, T0));
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(header(dead, DlqHeaders.REASON)).isEqualTo("too-large");
+            assertThat(header(dead, DlqHeaders.TRUNCATED)).isEqualTo(budget + ",100000,11");
+            assertThat(header(dead, "trace-id")).as("original headers dropped").isNull();
+            assertThat(header(dead, DlqHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            assertThat(dead.key()).hasSize(budget / 4);
+            assertThat(dead.value()).hasSize(budget - budget / 4).containsOnly('x');
+        }
+        try (TopologyFixture f = new TopologyFixture("limits: {max-record-bytes: 1024}")) {
+            f.logs.pipeInput(new TestRecord<>(key, value, in, T0));
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(header(dead, DlqHeaders.TRUNCATED)).as("fits the default 1 MiB").isNull();
+            assertThat(dead.value()).isEqualTo(value);
+            assertThat(header(dead, "trace-id")).isEqualTo("abc");
+        }
+    }
+
+    @Test
+    void shouldKeyAnEventWhoseServiceIsHugeByItsBoundedLabel() {
+        String service = "s".repeat(200_000);
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.log(T0, service, "h1", "VPN_NOT_READY", "vpn down");
+
+            TestRecord<String, String> out = f.enriched.readRecord();
+            assertThat(out.key()).hasSizeLessThanOrEqualTo(dev.faultline.catalog.event.LogEvent.MAX_LABEL_CHARS)
+                    .startsWith("sss");
+            assertThat(TopologyFixture.json(out.value()).get("service").asText()).isEqualTo(out.key());
+        }
+    }
+
     private static String header(TestRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

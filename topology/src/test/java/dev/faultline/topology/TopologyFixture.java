@@ -60,7 +60,7 @@ final class TopologyFixture implements AutoCloseable {
         Enricher real = Enricher.create(CATALOGS, config.enricherConfig());
         Topology topology = FaultlineTopology.build(config, enricher == null ? () -> real : enricher, null,
                 maxPartials);
-        Properties props = config.streamsProperties();
+        Properties props = FaultlineTopology.streamsProperties(config, null);
         try {
             stateDir = Files.createTempDirectory("faultline-ttd");
         } catch (IOException e) {

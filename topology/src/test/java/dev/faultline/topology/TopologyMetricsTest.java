@@ -18,10 +18,12 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ class TopologyMetricsTest {
     private MeterRegistry registry;
     private Path state;
     private TopologyTestDriver driver;
+    private FaultlineConfig config;
     private TestInputTopic<byte[], byte[]> logs;
 
     @BeforeEach
@@ -39,15 +42,15 @@ class TopologyMetricsTest {
     }
 
     private void start(Supplier<Enricher> override) throws IOException {
-        FaultlineConfig config = FaultlineConfig.parse("services: [{glob: 'nefia-*', catalogs: [nefia]}]", Map.of())
-                .orThrow();
+        config = FaultlineConfig.parse("services: [{glob: 'nefia-*', catalogs: [nefia]}]", Map.of()).orThrow();
         Enricher real = Enricher.create(TopologyFixture.CATALOGS, config.enricherConfig());
         registry = new SimpleMeterRegistry();
-        Properties props = config.streamsProperties();
+        FaultlineMetrics metrics = new FaultlineMetrics(registry);
+        Properties props = FaultlineTopology.streamsProperties(config, metrics);
         state = Files.createTempDirectory("faultline-ttd-metrics");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(FaultlineTopology.build(config, override == null ? () -> real : override,
-                new FaultlineMetrics(registry)), props, T0);
+                metrics), props, T0);
         logs = driver.createInputTopic(config.inputTopics().get(0), new ByteArraySerializer(),
                 new ByteArraySerializer());
     }
@@ -113,6 +116,23 @@ class TopologyMetricsTest {
         pipe(TopologyFixture.line(T0, "nefia-agent", "h1", "SSH_AUTH_FAILED", "auth"), T0);
 
         assertThat(count("faultline.dead.letters", "reason", "processing-error")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountAnInternalRecordItCannotDecodeAsADeadLetterAndGoOn() {
+        // The test driver does not deliver an exception handler's dead letters (Kafka's own neither); their shape is
+        // tested on the handlers themselves and on the broker.
+        String appId = config.streamsProperties().getProperty("application.id");
+        TestInputTopic<byte[], byte[]> internal = driver.createInputTopic(
+                appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition", new ByteArraySerializer(),
+                new ByteArraySerializer());
+
+        internal.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0x7f, 1, 2},
+                new RecordHeaders(), T0));
+        pipe(TopologyFixture.line(T0, "nefia-agent", "h1", "SSH_AUTH_FAILED", "auth"), T0);
+
+        assertThat(count("faultline.dead.letters", "reason", "processing-error")).isEqualTo(1);
+        assertThat(count("faultline.events.read", "format", "json")).as("and it goes on").isEqualTo(1);
     }
 
     @Test

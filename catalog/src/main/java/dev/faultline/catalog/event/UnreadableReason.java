@@ -13,7 +13,9 @@ public enum UnreadableReason {
     TOO_MANY_RECORDS("too-many-records"),
     MALFORMED_JSON("malformed-json"),
     MALFORMED_OTLP("malformed-otlp"),
-    PROCESSING_ERROR("processing-error");
+    PROCESSING_ERROR("processing-error"),
+    /** A record with no value (a tombstone): nothing to read, but a producer sending them has a bug worth seeing. */
+    NULL_VALUE("null-value");
 
     private final String wire;
 

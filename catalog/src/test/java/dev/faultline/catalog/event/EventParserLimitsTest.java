@@ -32,6 +32,24 @@ class EventParserLimitsTest {
     }
 
     @Test
+    void shouldCutLabelFieldsThatBecomeKeysDownstreamInEveryFormat() {
+        String big = "s".repeat(200_000);
+        String emoji = "x".repeat(LogEvent.MAX_LABEL_CHARS - 2) + "\uD83D\uDE00tail"; // a pair across the cut
+        List<String> lines = List.of(
+                "ts=" + big + " level=" + big + " service=" + big + " host=" + big + " msg=x",
+                "{\"@timestamp\":\"" + big + "\",\"service\":\"" + big
+                        + "\",\"host\":\"" + emoji + "\",\"level\":\"" + big + "\"}");
+        for (String line : lines) {
+            LogEvent e = single(line);
+            for (String label : new String[] {e.timestamp(), e.service(), e.host(), e.level()}) {
+                assertThat(label).as(line.substring(0, 12)).hasSizeLessThanOrEqualTo(LogEvent.MAX_LABEL_CHARS).endsWith("…");
+                assertThat(Character.isHighSurrogate(label.charAt(label.length() - 2))).isFalse();
+            }
+        }
+        assertThat(single("service=billing msg=x").service()).isEqualTo("billing");
+    }
+
+    @Test
     void shouldRejectATenMegabyteRecordAsTooLargeBeforeReadingIt() {
         byte[] huge = new byte[10 * 1024 * 1024];
         // invalid UTF-8 and an open JSON object: only a size check that comes first can say TOO_LARGE

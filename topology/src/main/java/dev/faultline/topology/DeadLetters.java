@@ -1,0 +1,94 @@
+package dev.faultline.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Dead letters in one shape wherever they come from (the enrich step, or an exception handler for what fails
+ * later): the original key, value and headers plus Faultline's {@link DlqHeaders}, cut to what the producer can
+ * send.
+ */
+final class DeadLetters {
+    /** Room a dead letter leaves in a produce request for Faultline's headers and the record's own overhead. */
+    static final int HEADROOM_BYTES = 16 * 1024;
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    static final int DEFAULT_MAX_BYTES = DEFAULT_MAX_REQUEST_SIZE - HEADROOM_BYTES;
+    private static final int MAX_DETAIL_CHARS = 1024;
+
+    private DeadLetters() {
+    }
+
+    /** A dead letter's key, value and headers. */
+    record Letter(byte[] key, byte[] value, Headers headers) {
+    }
+
+    /** What a dead letter may carry under a producer's {@code max.request.size}. */
+    static int maxBytes(int maxRequestSize) {
+        return Math.max(1024, maxRequestSize - HEADROOM_BYTES);
+    }
+
+    /** {@link #maxBytes} for the producer of a Streams config ({@code producer.}-prefixed or plain). */
+    static int maxBytes(Map<String, ?> configs) {
+        Object v = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (v == null) {
+            v = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        try {
+            return maxBytes(v == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(v.toString().strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_MAX_BYTES;
+        }
+    }
+
+    /**
+     * The record with the reason in headers. One that would not fit in a produce request (a too-large record where
+     * the input topic allows more than the producer sends) is cut to fit instead, its original headers dropped, and
+     * {@link DlqHeaders#TRUNCATED} says so: a dead letter the producer refuses fails the task on every retry and
+     * stalls the partition behind it.
+     */
+    static Letter of(byte[] key, byte[] value, Header[] original, int maxBytes, String reason, String detail,
+            String exception, String topic, Integer partition, Long offset) {
+        int keyBytes = key == null ? 0 : key.length;
+        int valueBytes = value == null ? 0 : value.length;
+        int headerBytes = 0;
+        for (Header h : original) {
+            headerBytes += utf8(h.key()).length + (h.value() == null ? 0 : h.value().length);
+        }
+        Headers headers;
+        if ((long) keyBytes + valueBytes + headerBytes > maxBytes) {
+            headers = new RecordHeaders();
+            headers.add(DlqHeaders.TRUNCATED, utf8(keyBytes + "," + valueBytes + "," + headerBytes));
+            int keyKeep = Math.min(keyBytes, maxBytes / 4);
+            if (key != null && keyKeep < keyBytes) {
+                key = Arrays.copyOf(key, keyKeep);
+            }
+            int valueKeep = Math.min(valueBytes, maxBytes - keyKeep);
+            if (value != null && valueKeep < valueBytes) {
+                value = Arrays.copyOf(value, valueKeep);
+            }
+        } else {
+            headers = new RecordHeaders(original);
+        }
+        headers.add(DlqHeaders.REASON, utf8(reason));
+        headers.add(DlqHeaders.DETAIL, utf8(Text.safe(detail, MAX_DETAIL_CHARS)));
+        if (exception != null) {
+            headers.add(DlqHeaders.EXCEPTION, utf8(exception));
+        }
+        if (topic != null) {
+            headers.add(DlqHeaders.SOURCE_TOPIC, utf8(topic));
+            headers.add(DlqHeaders.SOURCE_PARTITION, utf8(String.valueOf(partition)));
+            headers.add(DlqHeaders.SOURCE_OFFSET, utf8(String.valueOf(offset)));
+        }
+        return new Letter(key, value, headers);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
