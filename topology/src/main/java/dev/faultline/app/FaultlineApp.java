@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,7 @@ public final class FaultlineApp implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean failed;
+    private volatile Boolean closeOutcome;
 
     private FaultlineApp(Topology topology, Properties props, Parts parts) {
         this.streams = new KafkaStreams(topology, props);
@@ -74,18 +76,25 @@ public final class FaultlineApp implements AutoCloseable {
         this.forwarder = parts.forwarder;
         this.streamsMetrics = metrics == null ? null : metrics.bindKafkaStreams(streams);
         // A thread that died on an unexpected error is replaced; bad records never get here (they are dead-lettered).
+        // One that keeps dying stops the client (ThreadFailures).
+        ThreadFailures threadFailures = new ThreadFailures();
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", SafeText.forLog(e)); // its message may quote a record
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamThreadExceptionResponse response = threadFailures.onFailure(System.nanoTime());
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.error("stream thread failed; replacing it", SafeText.forLog(e)); // its message may quote a record
+            } else {
+                LOG.error("stream thread failed for the {}th time within {}; stopping", ThreadFailures.MAX_FAILURES + 1,
+                        ThreadFailures.WINDOW, SafeText.forLog(e));
+            }
+            return response;
         });
         streams.setStateListener((now, before) -> {
             LOG.info("faultline streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.ERROR) {
                 failed = true;
-            }
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 terminated.countDown();
             }
+            // NOT_RUNNING comes from close(), which releases awaitTermination() itself once everything is closed.
             synchronized (stateLock) {
                 stateLock.notifyAll();
             }
@@ -200,9 +209,20 @@ public final class FaultlineApp implements AutoCloseable {
         }
     }
 
-    /** Blocks until the app has stopped (closed, or failed for good). */
+    /**
+     * Blocks until the app has failed for good or {@link #close(Duration)} has finished (alert sinks delivered or
+     * given up, servers stopped): a caller that exits the JVM after it loses nothing still being closed.
+     */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
+    }
+
+    /**
+     * Whether the first {@link #close(Duration)} closed everything cleanly in time; empty until it has finished
+     * (set before {@link #awaitTermination()} is released).
+     */
+    public Optional<Boolean> closeOutcome() {
+        return Optional.ofNullable(closeOutcome);
     }
 
     /** Whether Kafka Streams reached {@code ERROR} (every thread gone). */
@@ -250,19 +270,23 @@ public final class FaultlineApp implements AutoCloseable {
             }
             clean &= !t.isAlive();
         }
-        terminated.countDown();
         if (!clean) {
             LOG.warn("faultline did not close within {}", timeout);
         }
-        closeQuietly(streamsMetrics);
-        if (ops != null) {
-            ops.close();
-        }
-        if (query != null) {
-            query.close(); // after the server: a request still being answered may be asking a peer
-        }
-        if (metrics != null) {
-            metrics.close();
+        try {
+            closeQuietly(streamsMetrics);
+            if (ops != null) {
+                ops.close();
+            }
+            if (query != null) {
+                query.close(); // after the server: a request still being answered may be asking a peer
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+        } finally {
+            closeOutcome = clean;
+            terminated.countDown();
         }
         return clean;
     }
@@ -357,7 +381,7 @@ public final class FaultlineApp implements AutoCloseable {
             parts.metrics = metrics != null || !(opsServer || delivering) ? metrics
                     : FaultlineMetrics.createPrometheus(Map.of("application", config.applicationId()));
             try {
-                Properties props = config.streamsProperties();
+                Properties props = FaultlineTopology.streamsProperties(config, parts.metrics);
                 props.putAll(overrides);
                 if (opsServer) {
                     BooleanSupplier loaded = catalogsLoaded != null ? catalogsLoaded : () -> enricher.get() != null;

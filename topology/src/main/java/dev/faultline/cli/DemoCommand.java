@@ -138,7 +138,8 @@ public final class DemoCommand implements Callable<Integer> {
     private void requestStopAndWait() {
         stopRequested = true;
         try {
-            finished.await(STOP_TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS);
+            // Enough for the whole clean-up: generator, producer, app, consumer (STOP_TIMEOUT each) and the broker.
+            finished.await(STOP_TIMEOUT.toMillis() * 6, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -198,9 +199,14 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
 
             consumer = new KafkaConsumer<>(consumerConfig(broker.bootstrapServers()));
-            watch(consumer, config, loop, app, out);
+            String failure = watch(consumer, config, loop, app, out);
             out.println("Stopping: generator, streams, consumer, broker ...");
             out.flush();
+            if (failure != null) {
+                err.println("faultline demo: " + failure);
+                err.flush();
+                return 1;
+            }
             return 0;
         } catch (RuntimeException e) {
             err.println("faultline demo: " + e.getMessage());
@@ -228,8 +234,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The live view: reads enriched events and alerts (read_committed) and prints a status line every 2 s. */
-    private void watch(KafkaConsumer<byte[], byte[]> consumer, FaultlineConfig config, ProducerLoop loop,
+    /**
+     * The live view: reads enriched events and alerts (read_committed) and prints a status line every 2 s, until
+     * stopped or something fails. Returns what failed, or {@code null}.
+     */
+    private String watch(KafkaConsumer<byte[], byte[]> consumer, FaultlineConfig config, ProducerLoop loop,
             FaultlineApp app, PrintWriter out) {
         String enriched = config.enrichedTopic();
         String alerts = config.alertsTopic();
@@ -254,6 +263,12 @@ public final class DemoCommand implements Callable<Integer> {
         long currentWindow = Long.MIN_VALUE;
         Instant lastStatus = start;
         while (!stopRequested && (deadline == null || Instant.now().isBefore(deadline))) {
+            if (app.failed()) {
+                return "the streams application failed (see the log)";
+            }
+            if (loop != null && loop.stopped()) {
+                return "the log generator stopped: " + loop.lastFailure();
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                 if (r.topic().equals(enriched)) {
                     enrichedSince++;
@@ -291,6 +306,7 @@ public final class DemoCommand implements Callable<Integer> {
                 nextStatus = now.plus(STATUS_EVERY);
             }
         }
+        return null;
     }
 
     private static void printAlert(JsonNode alert, ConsumerRecord<byte[], byte[]> r, PrintWriter out) {

@@ -117,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
                     String.join(", ", app.alertSinks().stream().map(AlertSink::name).toList()));
         }
         out.flush();
+        // Returns once a signal's close has finished, or on a fatal error.
         app.awaitTermination();
         if (app.failed()) {
             err.println("faultline: stopped after a fatal error (see the log)");
@@ -127,6 +128,10 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // Closed by the hook itself: the JVM is already exiting.
+        }
+        if (!app.closeOutcome().orElse(false)) {
+            err.println("faultline: did not close within " + timeout + " (see the log)");
+            return 1;
         }
         return 0;
     }

@@ -126,6 +126,11 @@ public final class ProducerLoop implements Runnable {
     }
 
     /** Waits until the loop has ended and flushed; returns whether it did within the timeout. */
+    /** Whether the loop has ended (stopped, or failed: see {@link #lastFailure()}). */
+    public boolean stopped() {
+        return done.getCount() == 0;
+    }
+
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

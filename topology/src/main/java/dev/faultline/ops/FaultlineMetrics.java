@@ -175,7 +175,7 @@ public final class FaultlineMetrics implements AutoCloseable {
         this.reloadsFailed = reloadCounter("failed");
 
         this.matchLatency = Timer.builder(MATCH_LATENCY)
-                .description("Time to match one parsed event against the catalogs (typed fast path plus string fallback)")
+                .description("Time to parse, match and enrich one input record (all its events: an OTLP batch is one sample)")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
     }

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +72,56 @@ class FaultlineAppTest {
 
             assertThat(app.alertSinks()).hasSize(3);
             assertThat(clean).as("the receivers did not take their alerts within the second").isFalse();
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void shouldReleaseAwaitTerminationOnlyOnceACloseFromAnotherThreadHasFinished(@TempDir Path state)
+            throws Exception {
+        // As `run` does: a signal thread closes while main waits and then exits the JVM. Main must not go on
+        // while a sink still holds an alert, and must learn that the close was not clean.
+        try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            FaultlineConfig config = FaultlineConfig.parse("""
+                    kafka: {bootstrap.servers: "127.0.0.1:1"}
+                    processing.guarantee: at_least_once
+                    alerts: {webhook: {url: "http://127.0.0.1:%d/hook"}}
+                    """.formatted(hang.getLocalPort()), Map.of()).orThrow();
+            Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+            Properties overrides = new Properties();
+            overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
+                    .build();
+            app.alertSinks().forEach(sink -> sink.offer(Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(),
+                    Instant.parse("2026-11-21T10:00:00Z"), null, Alert.FIRING)));
+            Thread signal = new Thread(() -> app.close(Duration.ofSeconds(2)), "signal");
+
+            signal.start();
+            app.awaitTermination();
+            Optional<Boolean> outcomeWhenReleased = app.closeOutcome();
+            signal.join();
+
+            // Released at NOT_RUNNING, inside the streams' close, main would find no outcome yet: the sink was
+            // still trying its receiver.
+            assertThat(outcomeWhenReleased).as("the receiver never took its alert").contains(false);
+        }
+    }
+
+    @Test
+    void shouldReplaceAFailedStreamThreadButStopWhenThreadsKeepFailing() {
+        ThreadFailures failures = new ThreadFailures();
+        long t = 0;
+        long step = ThreadFailures.WINDOW.toNanos() / 10;
+        for (int i = 0; i < ThreadFailures.MAX_FAILURES; i++) {
+            assertThat(failures.onFailure(t += step)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        }
+        assertThat(failures.onFailure(t += step)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+
+        ThreadFailures spread = new ThreadFailures();
+        long apart = ThreadFailures.WINDOW.toNanos() / ThreadFailures.MAX_FAILURES;
+        for (int i = 0; i < 50; i++) {
+            assertThat(spread.onFailure(i * apart)).as("failure %d, one per window share", i)
+                    .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         }
     }
 
