@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.generator.GeneratedRecord;
 import dev.faultline.generator.GeneratorProfile;
 import dev.faultline.generator.LogGenerator;
+import dev.faultline.catalog.event.LogEvent;
 import dev.faultline.topology.DlqHeaders;
+import dev.faultline.topology.FaultlineTopology;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +70,59 @@ class PoisonPillEndToEndTest {
                 assertThat(ItSupport.header(d, DlqHeaders.REASON)).isEqualTo(original.badReason());
                 assertThat(ItSupport.header(d, DlqHeaders.SOURCE_TOPIC)).isEqualTo(names.input());
             }
+        } finally {
+            ItSupport.deleteRecursively(state);
+        }
+    }
+
+    @Test
+    void recordsWhoseOutputWouldNotFitTheProducerAndUndecodableInternalRecordsNeverStallAPartition()
+            throws Exception {
+        String bootstrap = BROKER.bootstrapServers();
+        ItSupport.Names names = ItSupport.Names.of(ItSupport.uniquePrefix("oversize"));
+        EnrichScenario.createTopics(bootstrap, names, 1);
+        Path state = ItSupport.tempDir("faultline-it-state-");
+        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        // Readable, under the 1 MiB record limit, but a 700 KB service would make a 1.4 MB enriched record.
+        byte[] hugeService = ("level=error service=" + "a".repeat(700_000) + " err_code=E2001 msg=huge")
+                .getBytes(StandardCharsets.UTF_8);
+        // Unreadable and just under the input limit: with Faultline's headers, more than the producer sends.
+        byte[] nearLimit = new byte[1_048_400];
+        Arrays.fill(nearLimit, (byte) 'x');
+        nearLimit[0] = '{';
+        byte[] good = "level=error service=nefia-agent err_code=E2001 msg=good".getBytes(StandardCharsets.UTF_8);
+
+        try (InProcessApp app = InProcessApp.start(ItSupport.config(
+                ItSupport.configYaml(bootstrap, names, state, "exactly_once_v2", null)), EnrichScenario.CATALOGS);
+                KafkaProducer<byte[], byte[]> producer = ItSupport.producer(bootstrap)) {
+            producer.send(new ProducerRecord<>(names.input(), key, hugeService)).get();
+            producer.send(new ProducerRecord<>(names.input(), key, nearLimit)).get();
+            // The app has created its repartition topic once it has processed the records above.
+            ItSupport.readUntil(bootstrap, names.dlq(), read -> !read.isEmpty(), TIMEOUT, "the first dead letter");
+            String repartition = names.prefix() + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition";
+            producer.send(new ProducerRecord<>(repartition, key, new byte[] {(byte) 0x7f, 1, 2})).get();
+            producer.send(new ProducerRecord<>(names.input(), key, good)).get();
+
+            List<ConsumerRecord<byte[], byte[]>> enriched = ItSupport.readUntil(bootstrap, names.enriched(),
+                    read -> read.stream().anyMatch(r -> ItSupport.text(r.value()).contains("\"message\":\"good\"")),
+                    TIMEOUT, "the good record after the oversized ones");
+            List<ConsumerRecord<byte[], byte[]>> dlq = ItSupport.readUntil(bootstrap, names.dlq(),
+                    read -> read.size() >= 2, TIMEOUT, "two dead letters");
+
+            assertThat(app.state()).isEqualTo("RUNNING");
+            assertThat(enriched).anySatisfy(r -> {
+                assertThat(ItSupport.text(r.value())).contains("\"message\":\"huge\"");
+                assertThat(ItSupport.text(r.key())).hasSizeLessThanOrEqualTo(LogEvent.MAX_LABEL_CHARS);
+            });
+            ConsumerRecord<byte[], byte[]> cut = dlq.get(0);
+            assertThat(ItSupport.header(cut, DlqHeaders.REASON)).isEqualTo("malformed-json");
+            assertThat(ItSupport.header(cut, DlqHeaders.TRUNCATED)).isEqualTo("1,1048400,0");
+            assertThat(cut.value()).hasSizeLessThan(nearLimit.length).startsWith(nearLimit[0]);
+            ConsumerRecord<byte[], byte[]> internal = dlq.get(1);
+            assertThat(ItSupport.header(internal, DlqHeaders.REASON)).isEqualTo("processing-error");
+            assertThat(ItSupport.header(internal, DlqHeaders.SOURCE_TOPIC)).isEqualTo(repartition);
+            assertThat(ItSupport.header(internal, DlqHeaders.DETAIL)).startsWith("cannot decode a record of ");
+            assertThat(internal.value()).isEqualTo(new byte[] {(byte) 0x7f, 1, 2});
         } finally {
             ItSupport.deleteRecursively(state);
         }
