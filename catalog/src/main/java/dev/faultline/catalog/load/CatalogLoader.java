@@ -65,6 +65,8 @@ public final class CatalogLoader {
     private static final Set<String> TRANSIENCE_FIELDS = Set.of("value", "source", "basis");
     private static final Set<String> RESOLUTION_FIELDS = Set.of("token", "claimants", "owner", "ambiguous", "reason");
     private static final Set<String> FAMILY_FIELDS = Set.of("pattern", "category");
+    /** The version stamp part of a user file that adds to a loaded catalog without a version of its own. */
+    static final String UNVERSIONED_OVERLAY = "unversioned";
 
     private final ObjectMapper json;
     private final ObjectMapper yaml;
@@ -445,9 +447,8 @@ public final class CatalogLoader {
             entries.putAll(user.entries);
             resolutions.putAll(user.resolutions);
             families.putAll(user.families);
-            if (user.version != null) {
-                overlays.add(user.version);
-            }
+            // Stamped on every event, so an overridden catalog never passes for the bundled one.
+            overlays.add(user.version != null ? user.version : UNVERSIONED_OVERLAY);
             if (!user.notes.isEmpty()) {
                 List<String> merged = new ArrayList<>(notes);
                 merged.addAll(user.notes);

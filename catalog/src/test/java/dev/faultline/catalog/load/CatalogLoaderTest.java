@@ -244,6 +244,7 @@ class CatalogLoaderTest {
         assertThat(result.problems()).isEmpty();
         Catalog nefia = result.orThrow().catalog("nefia").orElseThrow();
         assertThat(nefia.entry("SESSION_NOT_FOUND").orElseThrow().title()).isEqualTo("Our session is gone");
+        assertThat(nefia.version()).as("an override without a version still shows").endsWith("+unversioned");
         assertThat(nefia.resolutions()).noneMatch(r -> r.token().equals("E9001"));
     }
 
