@@ -34,6 +34,12 @@ public record Alert(Map<String, String> labels, Map<String, String> annotations,
     public static final String SCHEMA = "faultline.alert/v1";
     public static final String FIRING = "firing";
     public static final String RESOLVED = "resolved";
+    /**
+     * Header of an alert record: the wall-clock time (epoch ms, decimal) it was emitted at. The record's own
+     * timestamp is the log's event time, which may run far behind (a slow shipper, a backlog), so how stale an
+     * alert is must be judged on this instead.
+     */
+    public static final String EMITTED_AT_HEADER = "faultline.alert.emitted-at";
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final int MAX_LABELS = 64;

@@ -2,6 +2,7 @@ package dev.faultline.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,8 +199,8 @@ public final class AlertForwarder implements AutoCloseable {
                     r.offset(), e.getMessage());
             return;
         }
-        if (alert.firing() && r.timestamp() >= 0
-                && clock.millis() - r.timestamp() > maxAge.toMillis()) {
+        long emittedAt = emittedAt(r);
+        if (alert.firing() && emittedAt >= 0 && clock.millis() - emittedAt > maxAge.toMillis()) {
             stale.increment();
             return;
         }
@@ -206,6 +208,22 @@ public final class AlertForwarder implements AutoCloseable {
             sink.offer(alert);
         }
         forwarded.increment();
+    }
+
+    /**
+     * When the alert was emitted: its {@link Alert#EMITTED_AT_HEADER}, else (records written before the header
+     * existed) the record's timestamp, which is the log's event time.
+     */
+    private static long emittedAt(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(Alert.EMITTED_AT_HEADER);
+        if (h != null && h.value() != null) {
+            try {
+                return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                // fall back to the record's time
+            }
+        }
+        return r.timestamp();
     }
 
     /** Stops polling, commits, closes the consumer. Does not close the sinks (the app owns them). */

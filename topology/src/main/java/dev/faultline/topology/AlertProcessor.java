@@ -2,7 +2,9 @@ package dev.faultline.topology;
 
 import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.model.CatalogEntry;
+import dev.faultline.ops.Alert;
 import dev.faultline.ops.FaultlineMetrics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +145,8 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                     changed.add(kv);
                     if (n == AlertState.Notice.RESOLVED) {
                         emit(kv.key, kv.value, "resolved", false, streamTime);
+                    } else if (n == AlertState.Notice.REMINDER) {
+                        emit(kv.key, kv.value, "firing", true, streamTime);
                     }
                 }
             }
@@ -159,7 +163,12 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
             entry = enricher.get().catalogs().catalog(s.catalog).flatMap(c -> c.entry(s.code)).orElse(null);
         }
         byte[] json = AlertJson.toBytes(fp, s, status, reminder, entry, policy, at);
-        context.forward(new Record<>(fp, json, at, new RecordHeaders()));
+        // Timestamped with event time (windows and alerts downstream are about it); the emission's wall-clock time
+        // goes in a header, for judging staleness when it is delivered.
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Alert.EMITTED_AT_HEADER,
+                Long.toString(context.currentSystemTimeMs()).getBytes(StandardCharsets.US_ASCII));
+        context.forward(new Record<>(fp, json, at, headers));
         if (metrics != null) {
             metrics.recordAlert(reminder ? "reminder" : status);
         }

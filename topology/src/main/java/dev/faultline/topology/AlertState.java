@@ -133,17 +133,38 @@ final class AlertState {
         return Notice.NONE;
     }
 
-    /** Driven by stream time: closes finished windows, resolves after the hold-down, evicts idle series. */
+    /**
+     * Driven by stream time: closes finished windows, resolves after the hold-down, reminds every repeat interval
+     * while firing (occurrences alone would remind at most once per window: with a long window, less often than a
+     * receiver such as Alertmanager expires an alert not sent again), evicts idle series.
+     */
     Notice onStreamTime(long streamTime, AlertPolicy p) {
         if (firing) {
             rollTo(p.bucket(streamTime), p);
-            if (normalSince >= 0 && streamTime - normalSince >= p.holdDownMs()) {
+            if (normalSince >= 0 && streamTime - normalSince >= p.holdDownMs() && !holdsAnomalousWindow(p)) {
                 firing = false;
                 return Notice.RESOLVED;
+            }
+            if (streamTime - lastNotified >= p.repeatMs()) {
+                lastNotified = streamTime;
+                return Notice.REMINDER;
             }
             return Notice.NONE;
         }
         return streamTime - lastSeen >= p.idleMs() ? Notice.EVICT : Notice.NONE;
+    }
+
+    /** Whether a window not judged yet (the current one or one ahead) already counts as a spike. */
+    private boolean holdsAnomalousWindow(AlertPolicy p) {
+        if (anomalous(count, p)) {
+            return true;
+        }
+        for (long c : ahead.values()) {
+            if (anomalous(c, p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The start of the window {@code t} is counted in: its own, or the one being judged for an earlier time. */
@@ -176,10 +197,15 @@ final class AlertState {
 
     /**
      * Judges a finished window. While firing the baseline is frozen, so a sustained spike never
-     * becomes its own baseline; normality starts counting at the first normal window.
+     * becomes its own baseline; normality starts counting at the first normal window of the episode. A window
+     * before the episode's (judged late because the episode fired from a window ahead, in a backlog or at a
+     * window boundary) says nothing about whether the episode is over.
      */
     private void close(long start, long c, AlertPolicy p) {
         if (firing) {
+            if (start < p.bucket(episodeStart)) {
+                return;
+            }
             if (anomalous(c, p)) {
                 normalSince = -1;
             } else if (normalSince < 0) {

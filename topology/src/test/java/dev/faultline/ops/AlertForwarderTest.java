@@ -114,6 +114,28 @@ class AlertForwarderTest {
     }
 
     @Test
+    void judgesStalenessOnWhenTheAlertWasEmittedNotOnTheLogsEventTime() {
+        assign();
+        Instant logTime = NOW.minus(Duration.ofMinutes(40)); // a shipper 40 minutes behind: a live alert all the same
+        addEmitted(0, logTime, NOW.minusSeconds(2), AlertTest.FIRING);
+        addEmitted(1, logTime, NOW.minus(Duration.ofHours(2)), AlertTest.FIRING); // replayed after a long outage
+
+        forwarder.pollOnce(Duration.ofMillis(10));
+        assertThat(a.alerts).hasSize(1);
+        assertThat(outcome("forwarded")).isEqualTo(1);
+        assertThat(outcome("stale")).isEqualTo(1);
+    }
+
+    private void addEmitted(long offset, Instant timestamp, Instant emittedAt, String json) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Alert.EMITTED_AT_HEADER,
+                Long.toString(emittedAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, timestamp.toEpochMilli(), TimestampType.CREATE_TIME,
+                0, json.length(), "fp".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8),
+                headers, Optional.empty()));
+    }
+
+    @Test
     void runsOnItsOwnThreadUntilClosed() {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(TP));

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,6 +139,56 @@ class AlertEventTimeTest {
     }
 
     /** 20 VPN_NOT_READY occurrences from partition 1 inside the 10:00 window: the code and class alerts fire. */
+    @Test
+    void shouldNotResolveAnEpisodeFiredFromAWindowAheadOnTheQuietWindowsBeforeIt() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            tick(topic, "0_0", T0);
+            tick(topic, "0_1", T0);
+            // Partition 1 is five minutes ahead in a backlog and spikes at 10:05: the code and class alerts fire.
+            for (int i = 0; i < 20; i++) {
+                Instant t = T0.plusSeconds(300 + 2L * i);
+                tick(topic, "0_1", t);
+                occurrences(topic, t);
+            }
+            assertThat(statuses(f)).containsExactly("firing", "firing");
+            // Partition 0 reads on through 10:00-10:02, before the spike: quiet windows, judged now.
+            for (int s = 15; s <= 120; s += 15) {
+                tick(topic, "0_0", T0.plusSeconds(s));
+            }
+            Instant t = T0.plusSeconds(341); // the spike goes on in partition 1
+            tick(topic, "0_1", t);
+            occurrences(topic, t);
+
+            assertThat(statuses(f)).as("no resolve on windows before the episode, so no second episode").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRemindOnTimeWhileFiringEvenWhenTheWindowIsLongerThanTheRepeatInterval() {
+        // A 30-minute window and a steady 25 per window: occurrences alone would remind at most once per window,
+        // less often than Alertmanager keeps an alert that is not sent again (alerts.sink.firing-ttl, 20m).
+        try (TopologyFixture f = new TopologyFixture("alerts: {window: 30m}")) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            for (int i = 0; i < 75; i++) {
+                Instant t = T0.plusSeconds(72L * i);
+                tick(topic, "0_0", t);
+                occurrences(topic, t);
+                f.advanceWallClock(Duration.ofSeconds(1));
+            }
+            List<Instant> sends = f.alerts.readRecordsToList().stream()
+                    .filter(r -> TopologyFixture.json(r.value()).get("labels").has("code"))
+                    .map(TestRecord::getRecordTime).toList();
+
+            assertThat(sends).hasSizeGreaterThan(3);
+            for (int i = 1; i < sends.size(); i++) {
+                // The repeat interval (5m) plus the step event time moves in here (72s), well under the TTL.
+                assertThat(Duration.between(sends.get(i - 1), sends.get(i))).as("gap %d", i)
+                        .isLessThanOrEqualTo(Duration.ofMinutes(5).plusSeconds(72));
+            }
+        }
+    }
+
     private static void fireFromPartitionOne(TopologyFixture f, TestInputTopic<String, byte[]> topic) {
         tick(topic, "0_0", T0);
         for (int i = 0; i < 20; i++) {

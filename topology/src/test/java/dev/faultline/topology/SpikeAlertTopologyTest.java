@@ -45,6 +45,22 @@ class SpikeAlertTopologyTest {
     }
 
     @Test
+    void shouldStampAnAlertWithTheWallClockTimeItWasEmittedAtBesideItsEventTime() {
+        // The logs run 40 minutes behind the wall clock (a slow shipper): the alert is live all the same.
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.advanceWallClock(Duration.ofMinutes(40));
+            long wallClock = T0.plus(Duration.ofMinutes(40)).toEpochMilli() + f.config.idlePartitionTimeout().toMillis();
+
+            f.burst(T0, 20, SVC, "VPN_NOT_READY");
+
+            TestRecord<String, String> alert = f.alerts.readRecord();
+            assertThat(alert.timestamp()).isLessThan(T0.plusSeconds(60).toEpochMilli());
+            assertThat(new String(alert.headers().lastHeader(dev.faultline.ops.Alert.EMITTED_AT_HEADER).value(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(Long.toString(wallClock));
+        }
+    }
+
+    @Test
     void shouldKeyAlertsByAStableFingerprint() {
         try (TopologyFixture f = new TopologyFixture("")) {
             f.burst(T0, 20, SVC, "VPN_NOT_READY");
