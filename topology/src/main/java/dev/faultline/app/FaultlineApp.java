@@ -63,6 +63,7 @@ public final class FaultlineApp implements AutoCloseable {
     private final AlertForwarder forwarder;
     private final Object stateLock = new Object();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CountDownLatch closeDone = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean failed;
     private volatile Boolean closeOutcome;
@@ -241,11 +242,20 @@ public final class FaultlineApp implements AutoCloseable {
 
     /**
      * Closes within {@code timeout} (committing under exactly-once); returns whether it closed
-     * cleanly in time. Later calls return {@code true} at once.
+     * cleanly in time. A call while another is closing waits for it (within its own timeout) and returns its
+     * outcome: a caller that exits the JVM next must not cut that close short.
      */
     public boolean close(Duration timeout) {
         if (!closed.compareAndSet(false, true)) {
-            return true;
+            try {
+                if (!closeDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return closeOutcome.booleanValue();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (forwarder != null) {
@@ -286,6 +296,7 @@ public final class FaultlineApp implements AutoCloseable {
             }
         } finally {
             closeOutcome = clean;
+            closeDone.countDown();
             terminated.countDown();
         }
         return clean;

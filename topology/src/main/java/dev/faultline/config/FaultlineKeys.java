@@ -171,7 +171,8 @@ public final class FaultlineKeys {
             Duration.ofMinutes(20), "Alertmanager endsAt of a firing alert; must exceed alerts.repeat-interval.",
             positive());
     public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_AGE = key("alerts.forwarder.max-age", DURATION,
-            Duration.ofMinutes(15), "Firing alerts older than this are not forwarded (stale history).", positive());
+            Duration.ofMinutes(15), "Firing alerts emitted longer ago than this (wall clock) are not forwarded.",
+            positive());
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(

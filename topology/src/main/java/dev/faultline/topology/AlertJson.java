@@ -80,7 +80,9 @@ final class AlertJson {
                 + " window from " + Instant.ofEpochMilli(windowStart) + " (baseline " + round(s.baseline)
                 + ", score " + score(s.lastScore) + ")" + (title == null ? "" : ": " + title)
                 + (retryAfter == null ? "" : "; retry after " + retryAfter + " ms"), MAX_ANNOTATION_CHARS));
-        ann.put("remediation", Text.safe(String.join("\n", remediation), MAX_ANNOTATION_CHARS));
+        // One step per line: each step escaped on its own, so the line breaks between them stay real.
+        ann.put("remediation", Text.truncate(String.join("\n",
+                remediation.stream().map(Text::escapeControls).toList()), MAX_ANNOTATION_CHARS));
         if (recoveryTool != null) {
             ann.put("recovery_tool", Text.safe(recoveryTool, MAX_ANNOTATION_CHARS));
         }

@@ -20,6 +20,9 @@ final class DeadLetters {
     static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     static final int DEFAULT_MAX_BYTES = DEFAULT_MAX_REQUEST_SIZE - HEADROOM_BYTES;
     private static final int MAX_DETAIL_CHARS = 1024;
+    /** Upper bounds of a header's and a record's own framing in a record batch (varints, attributes, deltas). */
+    static final int HEADER_FRAMING_BYTES = 10;
+    static final int RECORD_FRAMING_BYTES = 128;
 
     private DeadLetters() {
     }
@@ -56,12 +59,15 @@ final class DeadLetters {
             String exception, String topic, Integer partition, Long offset) {
         int keyBytes = key == null ? 0 : key.length;
         int valueBytes = value == null ? 0 : value.length;
-        int headerBytes = 0;
+        long headerBytes = 0;
         for (Header h : original) {
             headerBytes += utf8(h.key()).length + (h.value() == null ? 0 : h.value().length);
         }
+        // On the wire each header also costs its framing (two varint lengths), and the record its own.
+        long wire = keyBytes + valueBytes + headerBytes + (long) original.length * HEADER_FRAMING_BYTES
+                + RECORD_FRAMING_BYTES;
         Headers headers;
-        if ((long) keyBytes + valueBytes + headerBytes > maxBytes) {
+        if (wire > maxBytes) {
             headers = new RecordHeaders();
             headers.add(DlqHeaders.TRUNCATED, utf8(keyBytes + "," + valueBytes + "," + headerBytes));
             int keyKeep = Math.min(keyBytes, maxBytes / 4);

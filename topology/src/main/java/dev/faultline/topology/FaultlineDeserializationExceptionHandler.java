@@ -1,5 +1,6 @@
 package dev.faultline.topology;
 
+import dev.faultline.ops.SafeText;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +28,7 @@ public final class FaultlineDeserializationExceptionHandler implements Deseriali
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
         LOG.warn("cannot decode a record of {}-{}@{}; dead-lettered", record.topic(), record.partition(),
-                record.offset(), Text.safe(String.valueOf(exception), 512));
+                record.offset(), SafeText.forLog(exception));
         return Response.resume(List.of(settings.deadLetter(record.key(), record.value(), record.headers(),
                 record.topic(), record.partition(), record.offset(),
                 "cannot decode a record of " + record.topic() + ": " + exception.getMessage(), exception)));

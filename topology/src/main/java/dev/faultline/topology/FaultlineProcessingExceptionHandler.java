@@ -2,6 +2,7 @@ package dev.faultline.topology;
 
 import dev.faultline.catalog.event.UnreadableReason;
 import dev.faultline.ops.FaultlineMetrics;
+import dev.faultline.ops.SafeText;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,8 +33,9 @@ public final class FaultlineProcessingExceptionHandler implements ProcessingExce
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        // The exception's messages may quote a record: escaped, with its stack trace.
         LOG.warn("{} failed on a record of {}-{}@{}; dead-lettered", context.processorNodeId(), context.topic(),
-                context.partition(), context.offset(), Text.safe(String.valueOf(exception), 512));
+                context.partition(), context.offset(), SafeText.forLog(exception));
         return Response.resume(List.of(settings.deadLetter(context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), context.topic(), context.partition(), context.offset(),
                 "in " + context.processorNodeId() + ": " + exception.getMessage(), exception)));

@@ -6,7 +6,8 @@
  * topic name are fixed here, explicitly.
  *
  * <p>Depends on the catalog library, the config package, the ops package's meters
- * ({@code FaultlineMetrics}, optional) and alert record header ({@code Alert.EMITTED_AT_HEADER}), Kafka Streams and SLF4J; never reads the wall clock itself: time
+ * ({@code FaultlineMetrics}, optional), alert record header ({@code Alert.EMITTED_AT_HEADER}) and log escaping
+ * ({@code SafeText}), Kafka Streams and SLF4J; never reads the wall clock itself: time
  * is record time, stream time and Kafka Streams' own clock ({@code currentSystemTimeMs()}, wall-clock
  * punctuators), which the test driver controls. The app and the CLI depend on it; it depends on
  * neither.

@@ -108,6 +108,37 @@ class FaultlineAppTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void shouldMakeASecondCloseWaitForTheFirstAndReturnItsOutcome(@TempDir Path state) throws Exception {
+        // As after a fatal error while a signal's close runs: main's close must not return at once and exit the JVM.
+        try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            FaultlineConfig config = FaultlineConfig.parse("""
+                    kafka: {bootstrap.servers: "127.0.0.1:1"}
+                    processing.guarantee: at_least_once
+                    alerts: {webhook: {url: "http://127.0.0.1:%d/hook"}}
+                    """.formatted(hang.getLocalPort()), Map.of()).orThrow();
+            Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+            Properties overrides = new Properties();
+            overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
+                    .build();
+            app.alertSinks().forEach(sink -> sink.offer(Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(),
+                    Instant.parse("2026-11-21T10:00:00Z"), null, Alert.FIRING)));
+            Thread signal = new Thread(() -> app.close(Duration.ofSeconds(2)), "signal");
+
+            signal.start();
+            // The first close has stopped the streams and now waits on the hanging receiver.
+            dev.faultline.ops.Await.until("the first close under way",
+                    () -> app.state() == KafkaStreams.State.NOT_RUNNING);
+            boolean second = app.close(Duration.ofSeconds(10));
+
+            assertThat(second).as("the first close's outcome: the receiver never took its alert").isFalse();
+            assertThat(app.closeOutcome()).contains(false);
+            signal.join();
+        }
+    }
+
+    @Test
     void shouldReplaceAFailedStreamThreadButStopWhenThreadsKeepFailing() {
         ThreadFailures failures = new ThreadFailures();
         long t = 0;

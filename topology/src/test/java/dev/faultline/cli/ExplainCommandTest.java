@@ -56,7 +56,7 @@ class ExplainCommandTest {
         CliRun run = CliRun.of("explain", "E2999");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("unknown code 'E2999'; by its form it is a nefia code of category SSH");
-        assertThat(CliRun.of("explain", "E2999", "--catalog", "vault-rpc").err()).doesNotContain("by its form");
+        assertThat(CliRun.of("explain", "E2999", "--catalog", "vault-rpc").err()).contains("nefia code of category SSH");
     }
 
     @Test

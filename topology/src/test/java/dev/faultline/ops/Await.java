@@ -6,17 +6,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a generous deadline passes (no fixed sleeps, no timing assertions). */
-final class Await {
+public final class Await {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         until(what, DEADLINE, condition);
     }
 
-    static void until(String what, Duration deadline, BooleanSupplier condition) {
+    public static void until(String what, Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {

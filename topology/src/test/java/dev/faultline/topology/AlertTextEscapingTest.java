@@ -35,6 +35,23 @@ class AlertTextEscapingTest {
     }
 
     @Test
+    void remediationStepsAreOneLineEachInTheAnnotationWithEachStepEscaped() throws Exception {
+        dev.faultline.catalog.model.CatalogEntry vpn = TopologyFixture.CATALOGS.catalog("nefia").orElseThrow()
+                .entry("VPN_NOT_READY").orElseThrow();
+        Occurrence o = Occurrence.of(Occurrence.CODE, "svc", "nefia", "VPN_NOT_READY", "unavailable", "transient",
+                "h1", "m", 60_000);
+        AlertState s = AlertState.start(o, 60_000);
+        s.count = 25;
+        s.episodeStart = 60_000;
+        AlertPolicy p = new AlertPolicy(60_000, 20, 3.0, 0.3, 300_000, 120_000, 86_400_000, 100, 5, 3, 512);
+
+        JsonNode alert = new ObjectMapper().readTree(AlertJson.toBytes("fp", s, "firing", false, vpn, p, 61_000));
+
+        assertThat(alert.path("annotations").path("remediation").asText().split("\n"))
+                .containsExactlyElementsOf(vpn.remediation());
+    }
+
+    @Test
     void everyStringInAnAlertBuiltFromHostileServiceHostAndMessageIsEscaped() throws Exception {
         Occurrence o = Occurrence.of(Occurrence.CODE, HOSTILE, "nefia", "SSH_AUTH_FAILED", "network", "transient",
                 HOSTILE, HOSTILE, 60_000);

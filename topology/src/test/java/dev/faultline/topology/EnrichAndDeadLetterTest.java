@@ -170,6 +170,27 @@ class EnrichAndDeadLetterTest {
     }
 
     @Test
+    void shouldCountHeaderFramingWhenJudgingWhetherADeadLetterFits() {
+        // 8,100 empty headers are 0 bytes of keys and values, but ~16 KB on the wire: together with a value just
+        // under the budget the record would not fit.
+        int budget = 40_000 - DeadLetters.HEADROOM_BYTES;
+        Headers in = new RecordHeaders();
+        for (int i = 0; i < 8_100; i++) {
+            in.add("", new byte[0]);
+        }
+        try (TopologyFixture f = new TopologyFixture("""
+                kafka: {bootstrap.servers: "localhost:9092", max.request.size: 40000}
+                limits: {max-record-bytes: 1024}
+                """)) {
+            f.logs.pipeInput(new TestRecord<>(null, new byte[budget - 1_000], in, T0));
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(header(dead, DlqHeaders.TRUNCATED)).isEqualTo("0," + (budget - 1_000) + ",0");
+            assertThat(dead.headers().toArray()).hasSizeLessThan(10);
+        }
+    }
+
+    @Test
     void shouldKeyAnEventWhoseServiceIsHugeByItsBoundedLabel() {
         String service = "s".repeat(200_000);
         try (TopologyFixture f = new TopologyFixture("")) {

@@ -57,6 +57,7 @@ class ExceptionHandlersTest {
                 .isEqualTo(FaultlineDeserializationExceptionHandler.class.getName());
     }
 
+    /** The handler keeps whatever headers Kafka Streams gives it (for the enrich task's input: the log's). */
     @Test
     void shouldDeadLetterTheSourceRecordOfAFailedProcessorInFaultlinesShapeAndResume() {
         FaultlineProcessingExceptionHandler handler = new FaultlineProcessingExceptionHandler();

@@ -136,6 +136,7 @@ public final class CatalogLoader {
                 catalogs.put(draft.id, draft);
                 if (!source.bundled()) {
                     draft.entries.keySet().forEach(code -> draft.userFiles.put(code, source.name()));
+                    draft.families.keySet().forEach(pattern -> draft.familyFiles.put(pattern, source.name()));
                 }
             } else if (!source.bundled()) {
                 existing.overlay(draft, problems);
@@ -424,6 +425,8 @@ public final class CatalogLoader {
         final List<String> overlays = new ArrayList<>();
         /** The user file each code not from the bundled catalog came from. */
         final Map<String, String> userFiles = new HashMap<>();
+        /** The user file each code family pattern came from, likewise. */
+        final Map<String, String> familyFiles = new HashMap<>();
 
         Draft(String id, String file, boolean bundled) {
             this.id = id;
@@ -446,6 +449,14 @@ public final class CatalogLoader {
             }
             entries.putAll(user.entries);
             resolutions.putAll(user.resolutions);
+            for (String pattern : user.families.keySet()) {
+                String other = familyFiles.put(pattern, user.file);
+                if (other != null) {
+                    problems.add(new Problem(user.file, "code_families", "pattern",
+                            "code family " + pattern + " also defined in " + other + " (a user file may replace a "
+                                    + "bundled family, but one pattern must come from one user file)"));
+                }
+            }
             families.putAll(user.families);
             // Stamped on every event, so an overridden catalog never passes for the bundled one.
             overlays.add(user.version != null ? user.version : UNVERSIONED_OVERLAY);

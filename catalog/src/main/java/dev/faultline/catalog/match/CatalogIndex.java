@@ -118,24 +118,33 @@ public final class CatalogIndex {
 
     /**
      * The unknown code {@code value} from {@code field}, with the code family it has the form of: the most specific
-     * family among the catalogs in {@code scope} ({@code null}: all). Two equally specific families of different
-     * catalogs name none: the form does not decide.
+     * family of any catalog, as a code known to one catalog is that catalog's whatever the service is bound to.
+     * Where several catalogs' families fit, the service's binding ({@code scope}, {@code null}: none) decides
+     * between them, then specificity; two equally specific families of different catalogs name none.
      */
     public UnknownCode unknown(String field, String value, List<String> scope) {
-        Family found = null;
+        List<Family> fitting = new ArrayList<>(2);
         for (Family f : families) {
-            if (found != null && f.family().prefix().length() < found.family().prefix().length()) {
-                break;
-            }
-            if ((scope == null || scope.contains(f.catalog())) && f.family().matches(value)) {
-                if (found != null && !found.catalog().equals(f.catalog())) {
-                    return new UnknownCode(field, value);
-                }
-                found = f;
+            if (f.family().matches(value)) {
+                fitting.add(f);
             }
         }
-        return found == null ? new UnknownCode(field, value)
-                : new UnknownCode(field, value, found.catalog(), found.family().category());
+        if (scope != null && fitting.stream().anyMatch(f -> scope.contains(f.catalog()))) {
+            fitting.removeIf(f -> !scope.contains(f.catalog()));
+        }
+        if (fitting.isEmpty()) {
+            return new UnknownCode(field, value);
+        }
+        Family best = fitting.get(0); // most specific first
+        for (Family f : fitting) {
+            if (f.family().prefix().length() < best.family().prefix().length()) {
+                break;
+            }
+            if (!f.catalog().equals(best.catalog())) {
+                return new UnknownCode(field, value);
+            }
+        }
+        return new UnknownCode(field, value, best.catalog(), best.family().category());
     }
 
     /** Whether the token is one that counts in free text only with code context. */

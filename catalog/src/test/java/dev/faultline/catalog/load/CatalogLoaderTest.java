@@ -323,6 +323,29 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void shouldReportACodeFamilyThatTwoUserFilesBothDefineAndLetTheBindingDecideBetweenCatalogs(@TempDir Path dir)
+            throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "id: acme\nversion: '1'\ncode_families: [{pattern: E2xxx, "
+                + "category: Acme SSH}]\nentries: []\n");
+        CatalogSet set = loader.load(List.of(dir)).orThrow();
+        dev.faultline.catalog.match.CatalogIndex index = dev.faultline.catalog.match.CatalogIndex.of(set);
+        assertThat(index.unknown("f", "E2999", null).category()).as("nefia and acme tie").isNull();
+        assertThat(index.unknown("f", "E2999", List.of("acme")).category()).isEqualTo("Acme SSH");
+        assertThat(index.unknown("f", "E2999", List.of("nefia")).category()).isEqualTo("SSH");
+        assertThat(index.unknown("f", "E8150", List.of("acme")).category()).as("only nefia's fits")
+                .isEqualTo("Security / Device / Posture");
+
+        Files.writeString(dir.resolve("b.yaml"), "id: acme\ncode_families: [{pattern: E2xxx, category: Other}]\n"
+                + "entries: []\n");
+        LoadResult twice = loader.load(List.of(dir));
+        assertThat(twice.catalogs()).isEmpty();
+        assertThat(twice.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).endsWith("b.yaml");
+            assertThat(p.message()).contains("also defined in").contains("a.yaml");
+        });
+    }
+
+    @Test
     void shouldReportAMissingCatalogDirectory(@TempDir Path dir) {
         LoadResult result = loader.load(List.of(dir.resolve("absent")));
         assertThat(result.problems()).extracting(Problem::message).containsExactly("catalog directory does not exist");

@@ -217,7 +217,8 @@ class CollisionResolutionTest {
         assertThat(unscoped.match(typedCode("checkout", "E8150")).unknownCodes())
                 .containsExactly(new UnknownCode("error_code", "E8150", "nefia", "Security / Device / Posture"));
         assertThat(matcher.match(typedCode("svc-vault-rpc", "E2999")).unknownCodes())
-                .as("bound to a catalog without that form").containsExactly(new UnknownCode("error_code", "E2999"));
+                .as("as E2001 is nefia's for a service bound elsewhere")
+                .containsExactly(new UnknownCode("error_code", "E2999", "nefia", "SSH"));
         assertThat(matcher.match(typedCode("svc-nefia", "E29999")).unknownCodes())
                 .containsExactly(new UnknownCode("error_code", "E29999"));
     }
