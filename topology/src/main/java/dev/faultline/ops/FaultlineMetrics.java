@@ -69,6 +69,7 @@ public final class FaultlineMetrics implements AutoCloseable {
     static final String MATCHES = "faultline.matches";
     static final String MATCHES_AMBIGUOUS = "faultline.matches.ambiguous";
     static final String UNKNOWN_CODES = "faultline.unknown.codes";
+    static final String ALERT_SERIES_UNTRACKED = "faultline.alert.series.untracked";
     static final String DEAD_LETTERS = "faultline.dead.letters";
     static final String ALERTS = "faultline.alerts";
     static final String CATALOG_RELOADS = "faultline.catalog.reloads";
@@ -92,6 +93,7 @@ public final class FaultlineMetrics implements AutoCloseable {
     private final Map<MatchStage, ConcurrentHashMap<String, AtomicReferenceArray<Counter>>> matches;
     private final Map<MatchStage, Counter> ambiguous;
     private final Counter unknownCodes;
+    private final Counter alertSeriesUntracked;
     private final Map<String, Counter> deadLetters;
     private final Counter deadLettersOther;
     private final Map<String, Counter> alerts;
@@ -155,6 +157,9 @@ public final class FaultlineMetrics implements AutoCloseable {
 
         this.unknownCodes = Counter.builder(UNKNOWN_CODES)
                 .description("Values in typed code fields that no catalog holds")
+                .register(registry);
+        this.alertSeriesUntracked = Counter.builder(ALERT_SERIES_UNTRACKED)
+                .description("Occurrences of a new alert series not tracked because its task holds alerts.max-series")
                 .register(registry);
 
         Map<String, Counter> dl = new HashMap<>();
@@ -323,6 +328,11 @@ public final class FaultlineMetrics implements AutoCloseable {
     private static String catalogTagOf(ConcurrentHashMap<String, AtomicReferenceArray<Counter>> byCatalog,
             AtomicReferenceArray<Counter> byClass, String catalog) {
         return byCatalog.get(catalog) == byClass ? catalog : OTHER;
+    }
+
+    /** An occurrence of a new alert series the task had no room to track. */
+    public void recordUntrackedAlertSeries() {
+        alertSeriesUntracked.increment();
     }
 
     /** Typed-field values no catalog holds. */

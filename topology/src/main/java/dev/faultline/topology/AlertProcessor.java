@@ -17,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Early-firing spike detection per fingerprint: evaluates on every occurrence (fires as soon as the
@@ -33,6 +35,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * falls silent, time moves on with the wall clock, so a firing alert still resolves after the hold-down.
  */
 final class AlertProcessor implements Processor<String, Occurrence, String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
     /** Not a task id (those look like {@code 0_1}), so it cannot stand in for one. */
     private static final String RESTORED_SOURCE = "restored-state";
 
@@ -49,6 +52,8 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
     /** The slowest active partition's event time; never goes back. */
     private long eventTime = Long.MIN_VALUE;
     private long nextEvaluation = Long.MIN_VALUE;
+    /** Occurrences of new series dropped at the cap, for the log. */
+    private long untracked;
 
     AlertProcessor(String storeName, AlertPolicy policy, Supplier<Enricher> enricher, Duration idleTimeout,
             FaultlineMetrics metrics) {
@@ -116,15 +121,27 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
             return;
         }
         String fp = record.key();
+        // In the start-up hold the slowest partition is not known for sure; the slowest heard from so far (or what
+        // the store last saw) is: judging windows up to each occurrence's own instead would make a lagging
+        // partition's spike late whenever one ahead in a catch-up is read first.
+        long judgedTo = eventTime != Long.MIN_VALUE ? eventTime : clock.slowestKnown();
         AlertState s = store.get(fp);
         if (s == null) {
             if (series >= policy.maxSeries()) {
-                return; // bounded: beyond the cap new series are not tracked until idle ones are evicted
+                // Bounded: beyond the cap new series are not tracked until idle ones are evicted. Said, not silent.
+                if (metrics != null) {
+                    metrics.recordUntrackedAlertSeries();
+                }
+                if (untracked++ % 10_000 == 0) {
+                    LOG.warn("{}: holds alerts.max-series ({}) series; new series are not tracked (occurrences "
+                            + "dropped so far: {})", context.taskId(), policy.maxSeries(), untracked);
+                }
+                return;
             }
-            s = AlertState.start(o, AlertState.firstWindow(record.timestamp(), eventTime, policy));
+            s = AlertState.start(o, AlertState.firstWindow(record.timestamp(), judgedTo, policy));
             series++;
         }
-        AlertState.Notice n = s.onOccurrence(o, record.timestamp(), eventTime, policy);
+        AlertState.Notice n = s.onOccurrence(o, record.timestamp(), judgedTo, policy);
         store.put(fp, s);
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
             emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp());

@@ -136,9 +136,10 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             byte[] json = ev.hasFindings() || emitEventsWithoutErrors
                     ? writer.bytes(ev, maxMessageChars) : null;
             List<Occurrence> occ = occurrences(ev, service, t);
-            if (lastTick == Long.MIN_VALUE || t >= lastTick + tickIntervalMs) {
-                occ.add(Occurrence.tick(t, source));
-                lastTick = t;
+            long progress = EventTime.progress(t, record.timestamp());
+            if (lastTick == Long.MIN_VALUE || progress >= lastTick + tickIntervalMs) {
+                occ.add(Occurrence.tick(progress, source));
+                lastTick = progress;
             }
             out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t,
                     new RecordHeaders()));

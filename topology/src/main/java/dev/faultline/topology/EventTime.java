@@ -23,4 +23,14 @@ record EventTime(long maxFutureSkewMs, long maxPastAgeMs) {
         }
         return logTime;
     }
+
+    /**
+     * How far a partition has progressed, for the ticks the alert tasks judge windows on: the event's time
+     * {@code t}, but no later than the record's own time. The log's time is its host's clock; one host running
+     * minutes fast (within the future skew allowed) would otherwise move every alert series' judged time past the
+     * occurrences of the other hosts, which then count as late, and resolve a spike that is still going on.
+     */
+    static long progress(long t, long recordTime) {
+        return recordTime < 0 ? t : Math.min(t, recordTime);
+    }
 }

@@ -91,6 +91,20 @@ final class PartitionClock {
         return s.time;
     }
 
+    /**
+     * The slowest time of the tasks heard from so far, idle or not, or {@code Long.MIN_VALUE}: a provisional
+     * slowest time for the start-up hold, when tasks not heard from yet are unknown.
+     */
+    long slowestKnown() {
+        long slowest = Long.MAX_VALUE;
+        for (Source s : sources.values()) {
+            if (s.time != Long.MIN_VALUE) {
+                slowest = Math.min(slowest, s.time);
+            }
+        }
+        return slowest == Long.MAX_VALUE ? Long.MIN_VALUE : slowest;
+    }
+
     /** The newest time of any task, and at least {@code floor}. */
     long newest(long floor) {
         long newest = floor;

@@ -189,6 +189,42 @@ class AlertEventTimeTest {
         }
     }
 
+    @Test
+    void shouldFireOnALaggingPartitionsSpikeDuringTheStartUpHold() {
+        // Every start, restart and rebalance begins with the hold, when the slowest partition is not known for sure.
+        try (TopologyFixture f = new TopologyFixture("", null, FaultlineTopology.COMBINE_MAX_PARTIALS, false)) {
+            TestInputTopic<String, byte[]> topic = repartition(f);
+            tick(topic, "0_0", T0);
+            tick(topic, "0_1", T0);
+            // Partition 0 is read first, six minutes ahead in a catch-up; then partition 1's spike at 10:01.
+            tick(topic, "0_0", T0.plusSeconds(360));
+            occurrences(topic, T0.plusSeconds(360));
+            for (int i = 0; i < 20; i++) {
+                Instant t = T0.plusSeconds(60 + 2L * i);
+                tick(topic, "0_1", t);
+                occurrences(topic, t);
+            }
+
+            assertThat(statuses(f)).containsExactly("firing", "firing");
+        }
+    }
+
+    @Test
+    void shouldKeepFiringThroughASpikeWhileOneHostsClockRunsMinutesFast() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            for (int s = 0; s < 600; s += 3) { // a steady spike, 20 a minute, for ten minutes
+                Instant t = T0.plusSeconds(s);
+                f.logAt(t, TopologyFixture.line(t, SVC, "h1", "VPN_NOT_READY", "vpn down"));
+                if (s >= 120 && s % 9 == 0) { // from 10:02, host h9, its clock four minutes fast, logs info lines
+                    f.logAt(t, TopologyFixture.line(t.plusSeconds(240), SVC, "h9", null, "ok"));
+                }
+            }
+
+            // One episode per series (firings and their reminders), never resolved in the middle of the spike.
+            assertThat(statuses(f)).hasSizeGreaterThanOrEqualTo(2).containsOnly("firing");
+        }
+    }
+
     private static void fireFromPartitionOne(TopologyFixture f, TestInputTopic<String, byte[]> topic) {
         tick(topic, "0_0", T0);
         for (int i = 0; i < 20; i++) {

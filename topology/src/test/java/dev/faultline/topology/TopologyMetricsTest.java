@@ -34,6 +34,7 @@ class TopologyMetricsTest {
     private Path state;
     private TopologyTestDriver driver;
     private FaultlineConfig config;
+    private String yaml = "services: [{glob: 'nefia-*', catalogs: [nefia]}]";
     private TestInputTopic<byte[], byte[]> logs;
 
     @BeforeEach
@@ -42,7 +43,7 @@ class TopologyMetricsTest {
     }
 
     private void start(Supplier<Enricher> override) throws IOException {
-        config = FaultlineConfig.parse("services: [{glob: 'nefia-*', catalogs: [nefia]}]", Map.of()).orThrow();
+        config = FaultlineConfig.parse(yaml, Map.of()).orThrow();
         Enricher real = Enricher.create(TopologyFixture.CATALOGS, config.enricherConfig());
         registry = new SimpleMeterRegistry();
         FaultlineMetrics metrics = new FaultlineMetrics(registry);
@@ -133,6 +134,19 @@ class TopologyMetricsTest {
 
         assertThat(count("faultline.dead.letters", "reason", "processing-error")).isEqualTo(1);
         assertThat(count("faultline.events.read", "format", "json")).as("and it goes on").isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountOccurrencesOfAlertSeriesBeyondTheCap() throws IOException {
+        stop();
+        yaml = "alerts: {max-series: 1}";
+        start(null);
+        for (int i = 0; i < 3; i++) {
+            pipe(TopologyFixture.line(T0.plusSeconds(i), "nefia-agent", "h1", "VPN_NOT_READY", "vpn"), T0);
+        }
+
+        // The code series takes the one slot; each occurrence's class series finds none.
+        assertThat(count("faultline.alert.series.untracked")).isEqualTo(3);
     }
 
     @Test
