@@ -72,6 +72,7 @@ public abstract class HttpAlertSink implements AlertSink {
     private final Counter droppedQueueFull;
     private final Counter droppedRejected;
     private final Counter droppedClosed;
+    private final Counter droppedExpired;
     private final Counter droppedError;
     private final Counter retries;
     private final Counter reqSuccess;
@@ -104,6 +105,7 @@ public abstract class HttpAlertSink implements AlertSink {
         this.droppedQueueFull = dropped("queue-full");
         this.droppedRejected = dropped("rejected");
         this.droppedClosed = dropped("closed");
+        this.droppedExpired = dropped("expired");
         this.droppedError = dropped("error");
         this.retries = counter("faultline.alert.sink.retries", "Requests a sink will retry after a failure",
                 Map.of());
@@ -286,6 +288,7 @@ public abstract class HttpAlertSink implements AlertSink {
     private enum Outcome { OK, RETRY, REJECTED }
 
     private void deliver(List<Alert> batch) throws InterruptedException {
+        long firstAttempt = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             Outcome outcome = send(batch);
             if (outcome == Outcome.OK) {
@@ -306,6 +309,15 @@ public abstract class HttpAlertSink implements AlertSink {
                 } else {
                     droppedRejected.increment(batch.size());
                 }
+                return;
+            }
+            if (System.nanoTime() - firstAttempt >= settings.firingTtl().toNanos()) {
+                // Retried for as long as a receiver keeps a firing alert: by now it has expired there anyway, and
+                // the alerts queued behind (newer reminders, resolveds) matter more than this one. A receiver that
+                // fails on this very payload must not stop all delivery.
+                droppedExpired.increment(batch.size());
+                LOG.warn("alert sink {}: giving up {} alert(s) after retrying for {}", name, batch.size(),
+                        settings.firingTtl());
                 return;
             }
             retries.increment();

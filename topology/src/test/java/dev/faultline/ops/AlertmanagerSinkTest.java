@@ -135,6 +135,24 @@ class AlertmanagerSinkTest {
     }
 
     @Test
+    void givesUpABatchAfterRetryingForTheFiringTtlSoOneBadPayloadCannotStopDelivery() throws Exception {
+        Integer[] always500 = new Integer[100_000];
+        java.util.Arrays.fill(always500, 500);
+        FakeHttpServer am = track(FakeHttpServer.started().respond(always500));
+        HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
+                Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
+                Duration.ofMillis(300), Map.of());
+        AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        toClose.add(sink);
+
+        sink.offer(firing("E2001"));
+
+        Await.until("the batch given up", () -> count("faultline.alert.sink.dropped", "reason", "expired") == 1);
+        assertThat(count("faultline.alert.sink.sent", "sink", "alertmanager")).isZero();
+    }
+
+    @Test
     void batchesAlertsThatQueueUpBehindAnInFlightRequest() throws Exception {
         FakeHttpServer am = track(FakeHttpServer.started().holdFirstRequest());
         AlertmanagerSink sink = sink(am, 100, 64);
