@@ -424,7 +424,8 @@ public final class FaultlineApp implements AutoCloseable {
                     }
                     parts.forwarder = AlertForwarder.create(forwarderClientProperties(config.kafkaProperties()),
                             config.applicationId() + "-alert-forwarder", config.alertsTopic(), parts.sinks,
-                            parts.metrics.registry(), config.get(FaultlineKeys.ALERTS_FORWARDER_MAX_AGE));
+                            parts.metrics.registry(), config.get(FaultlineKeys.ALERTS_FORWARDER_MAX_AGE),
+                            config.get(FaultlineKeys.ALERTS_FORWARDER_MAX_EVENT_LAG));
                 }
                 FaultlineApp app = new FaultlineApp(FaultlineTopology.build(config, enricher, parts.metrics), props,
                         parts);

@@ -282,10 +282,16 @@ public final class FaultlineConfig {
         boolean delivering = !alertmanagers.isEmpty() || values.get(ALERTS_WEBHOOK_URL.name()) != null;
         Duration ttl = (Duration) values.get(ALERTS_SINK_FIRING_TTL.name());
         Duration repeat = (Duration) values.get(ALERTS_REPEAT_INTERVAL.name());
-        if (delivering && ttl.compareTo(repeat) <= 0) {
-            // Alertmanager would expire an alert that is still firing before its next reminder refreshes it.
-            errors.add(ALERTS_SINK_FIRING_TTL.name() + ": must exceed " + ALERTS_REPEAT_INTERVAL.name() + " ("
-                    + Durations.format(ttl) + " is not above " + Durations.format(repeat) + ")");
+        Duration window = (Duration) values.get(ALERTS_WINDOW.name());
+        Duration holdDown = (Duration) values.get(ALERTS_RESOLVE_HOLD_DOWN.name());
+        Duration longestQuiet = repeat.plus(window).plus(holdDown);
+        if (delivering && ttl.compareTo(longestQuiet) <= 0) {
+            // A firing alert is sent again only with occurrences in an anomalous window, at least a repeat interval
+            // after the last send: up to repeat + window apart while it lasts, and up to window + hold-down before
+            // its resolve. A receiver such as Alertmanager must not expire it in between.
+            errors.add(ALERTS_SINK_FIRING_TTL.name() + ": must exceed " + ALERTS_REPEAT_INTERVAL.name() + " + "
+                    + ALERTS_WINDOW.name() + " + " + ALERTS_RESOLVE_HOLD_DOWN.name() + " (" + Durations.format(ttl)
+                    + " is not above " + Durations.format(longestQuiet) + ")");
         }
     }
 

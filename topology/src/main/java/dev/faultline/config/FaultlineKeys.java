@@ -173,6 +173,9 @@ public final class FaultlineKeys {
     public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_AGE = key("alerts.forwarder.max-age", DURATION,
             Duration.ofMinutes(15), "Firing alerts emitted longer ago than this (wall clock) are not forwarded.",
             positive());
+    public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_EVENT_LAG = key("alerts.forwarder.max-event-lag",
+            DURATION, Duration.ofHours(1), "Firing alerts about logs older than this when detected (a catch-up "
+                    + "replaying history) are not forwarded.", positive());
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(
@@ -185,7 +188,8 @@ public final class FaultlineKeys {
             EVENT_TIME_MAX_PAST_AGE, EVENT_TIME_IDLE_PARTITION_TIMEOUT, ALERTS_WINDOW, ALERTS_MIN_COUNT, ALERTS_SCORE_THRESHOLD, ALERTS_EWMA_ALPHA,
             ALERTS_REPEAT_INTERVAL, ALERTS_RESOLVE_HOLD_DOWN, ALERTS_IDLE_EVICTION, ALERTS_MAX_SERIES,
             ALERTS_MAX_HOSTS, ALERTS_MAX_SAMPLES, OPS_HOST, OPS_PORT, APPLICATION_SERVER, ALERTS_ALERTMANAGER_URLS,
-            ALERTS_WEBHOOK_URL, ALERTS_SINK_QUEUE_CAPACITY, ALERTS_SINK_FIRING_TTL, ALERTS_FORWARDER_MAX_AGE);
+            ALERTS_WEBHOOK_URL, ALERTS_SINK_QUEUE_CAPACITY, ALERTS_SINK_FIRING_TTL, ALERTS_FORWARDER_MAX_AGE,
+            ALERTS_FORWARDER_MAX_EVENT_LAG);
 
     /** Kafka client keys the typed keys own: setting them under {@code kafka:} is an error, not a silent override. */
     static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(

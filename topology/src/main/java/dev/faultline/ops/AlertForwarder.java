@@ -53,6 +53,7 @@ public final class AlertForwarder implements AutoCloseable {
     private final String topic;
     private final List<AlertSink> sinks;
     private final Duration maxAge;
+    private final Duration maxEventLag;
     private final Clock clock;
     private final Thread thread;
     private volatile boolean running;
@@ -84,13 +85,14 @@ public final class AlertForwarder implements AutoCloseable {
 
     /** A forwarder with a new {@link KafkaConsumer} (see {@link #consumerProperties}); call {@link #start()}. */
     public static AlertForwarder create(Map<String, ?> kafkaClientProps, String groupId, String topic,
-            List<AlertSink> sinks, MeterRegistry registry, Duration maxAge) {
+            List<AlertSink> sinks, MeterRegistry registry, Duration maxAge, Duration maxEventLag) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(kafkaClientProps, groupId));
-        return new AlertForwarder(consumer, topic, sinks, registry, maxAge, Clock.systemUTC());
+        return new AlertForwarder(consumer, topic, sinks, registry, maxAge, maxEventLag, Clock.systemUTC());
     }
 
     public AlertForwarder(Consumer<byte[], byte[]> consumer, String topic, List<AlertSink> sinks,
-            MeterRegistry registry, Duration maxAge, Clock clock) {
+            MeterRegistry registry, Duration maxAge, Duration maxEventLag, Clock clock) {
+        this.maxEventLag = Objects.requireNonNull(maxEventLag, "maxEventLag");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.sinks = List.copyOf(sinks);
@@ -200,7 +202,10 @@ public final class AlertForwarder implements AutoCloseable {
             return;
         }
         long emittedAt = emittedAt(r);
-        if (alert.firing() && emittedAt >= 0 && clock.millis() - emittedAt > maxAge.toMillis()) {
+        // Stale: emitted long ago (read again after an outage, a new group), or about logs already old when the
+        // spike was detected (a catch-up replaying history). Logs merely behind the wall clock (a slow shipper) pass.
+        if (alert.firing() && ((emittedAt >= 0 && clock.millis() - emittedAt > maxAge.toMillis())
+                || (r.timestamp() >= 0 && emittedAt - r.timestamp() > maxEventLag.toMillis()))) {
             stale.increment();
             return;
         }

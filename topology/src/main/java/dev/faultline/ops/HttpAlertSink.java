@@ -182,6 +182,25 @@ public abstract class HttpAlertSink implements AlertSink {
         }
     }
 
+    /** Back to the end of the queue, behind what came since; counted as a retry. */
+    private void requeue(Alert alert) {
+        lock.lock();
+        try {
+            if (closed) {
+                droppedClosed.increment();
+                return;
+            }
+            if (queue.size() >= settings.queueCapacity()) {
+                queue.pollFirst();
+                droppedQueueFull.increment();
+            }
+            queue.addLast(alert);
+            retries.increment();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public int pending() {
         lock.lock();
@@ -312,12 +331,21 @@ public abstract class HttpAlertSink implements AlertSink {
                 return;
             }
             if (System.nanoTime() - firstAttempt >= settings.firingTtl().toNanos()) {
-                // Retried for as long as a receiver keeps a firing alert: by now it has expired there anyway, and
-                // the alerts queued behind (newer reminders, resolveds) matter more than this one. A receiver that
-                // fails on this very payload must not stop all delivery.
-                droppedExpired.increment(batch.size());
-                LOG.warn("alert sink {}: giving up {} alert(s) after retrying for {}", name, batch.size(),
-                        settings.firingTtl());
+                // Retried for as long as a receiver keeps a firing alert: a firing one has expired there by now, and
+                // the alerts queued behind matter more; a receiver that fails on this very payload must not stop all
+                // delivery. A resolved one never expires at a receiver (a webhook would keep the incident open), so
+                // it goes to the back of the queue and is tried again after the others.
+                int expired = 0;
+                for (Alert a : batch) {
+                    if (a.firing()) {
+                        expired++;
+                    } else {
+                        requeue(a);
+                    }
+                }
+                droppedExpired.increment(expired);
+                LOG.warn("alert sink {}: giving up {} firing alert(s) after retrying for {}; {} resolved requeued",
+                        name, expired, settings.firingTtl(), batch.size() - expired);
                 return;
             }
             retries.increment();

@@ -162,8 +162,6 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                     changed.add(kv);
                     if (n == AlertState.Notice.RESOLVED) {
                         emit(kv.key, kv.value, "resolved", false, streamTime);
-                    } else if (n == AlertState.Notice.REMINDER) {
-                        emit(kv.key, kv.value, "firing", true, streamTime);
                     }
                 }
             }

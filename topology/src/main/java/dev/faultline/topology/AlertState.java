@@ -134,9 +134,10 @@ final class AlertState {
     }
 
     /**
-     * Driven by stream time: closes finished windows, resolves after the hold-down, reminds every repeat interval
-     * while firing (occurrences alone would remind at most once per window: with a long window, less often than a
-     * receiver such as Alertmanager expires an alert not sent again), evicts idle series.
+     * Driven by stream time: closes finished windows, resolves after the hold-down, evicts idle series. Reminders
+     * come only with occurrences ({@link #onOccurrence}): one sent on stream time would describe whatever window that
+     * time is in (an empty one in the hold-down), and in a catch-up would replay every old episode's reminders.
+     * The receivers' firing TTL is validated against the longest gap that leaves.
      */
     Notice onStreamTime(long streamTime, AlertPolicy p) {
         if (firing) {
@@ -144,10 +145,6 @@ final class AlertState {
             if (normalSince >= 0 && streamTime - normalSince >= p.holdDownMs() && !holdsAnomalousWindow(p)) {
                 firing = false;
                 return Notice.RESOLVED;
-            }
-            if (streamTime - lastNotified >= p.repeatMs()) {
-                lastNotified = streamTime;
-                return Notice.REMINDER;
             }
             return Notice.NONE;
         }

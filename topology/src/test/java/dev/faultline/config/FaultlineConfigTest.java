@@ -272,8 +272,12 @@ class FaultlineConfigTest {
                 """, Map.of());
 
         assertThat(r.errors()).hasSize(2);
-        assertThat(r.errors().get(1)).isEqualTo("alerts.sink.firing-ttl: must exceed alerts.repeat-interval (1m is not "
-                + "above 5m)");
+        assertThat(r.errors().get(1)).isEqualTo("alerts.sink.firing-ttl: must exceed alerts.repeat-interval + "
+                + "alerts.window + alerts.resolve-hold-down (1m is not above 8m)");
+        // A long window needs a longer TTL: sends of one firing alert may be a repeat interval plus a window apart.
+        assertThat(FaultlineConfig.parse("alerts: {webhook: {url: 'http://h/x'}, window: 30m}", Map.of()).errors())
+                .containsExactly("alerts.sink.firing-ttl: must exceed alerts.repeat-interval + alerts.window + "
+                        + "alerts.resolve-hold-down (20m is not above 37m)");
     }
 
     @Test

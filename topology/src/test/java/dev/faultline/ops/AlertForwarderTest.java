@@ -54,7 +54,7 @@ class AlertForwarderTest {
     private final RecordingSink a = new RecordingSink();
     private final RecordingSink b = new RecordingSink();
     private final AlertForwarder forwarder = new AlertForwarder(consumer, TOPIC, List.of(a, b), registry,
-            Duration.ofMinutes(15), Clock.fixed(NOW, ZoneOffset.UTC));
+            Duration.ofMinutes(15), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private void add(long offset, Instant timestamp, String json) {
         consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, timestamp.toEpochMilli(), TimestampType.CREATE_TIME,
@@ -118,12 +118,17 @@ class AlertForwarderTest {
         assign();
         Instant logTime = NOW.minus(Duration.ofMinutes(40)); // a shipper 40 minutes behind: a live alert all the same
         addEmitted(0, logTime, NOW.minusSeconds(2), AlertTest.FIRING);
-        addEmitted(1, logTime, NOW.minus(Duration.ofHours(2)), AlertTest.FIRING); // replayed after a long outage
+        addEmitted(1, logTime, NOW.minus(Duration.ofHours(2)), AlertTest.FIRING); // read again after an outage
+        // Caught up just now on logs three hours old: history, not a page.
+        addEmitted(2, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), AlertTest.FIRING);
+        addEmitted(3, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), AlertTest.FIRING
+                .replace("\"status\":\"firing\"", "\"status\":\"resolved\"")
+                .replace("\"notifiedAt\"", "\"endsAt\":\"2026-11-21T07:09:00Z\",\"notifiedAt\""));
 
         forwarder.pollOnce(Duration.ofMillis(10));
-        assertThat(a.alerts).hasSize(1);
-        assertThat(outcome("forwarded")).isEqualTo(1);
-        assertThat(outcome("stale")).isEqualTo(1);
+        assertThat(a.alerts).extracting(Alert::status).containsExactly("firing", "resolved");
+        assertThat(outcome("forwarded")).isEqualTo(2);
+        assertThat(outcome("stale")).isEqualTo(2);
     }
 
     private void addEmitted(long offset, Instant timestamp, Instant emittedAt, String json) {

@@ -153,6 +153,24 @@ class AlertmanagerSinkTest {
     }
 
     @Test
+    void requeuesAResolvedAlertInsteadOfGivingItUpAfterTheFiringTtl() throws Exception {
+        Integer[] failures = new Integer[150];
+        java.util.Arrays.fill(failures, 500);
+        FakeHttpServer am = track(FakeHttpServer.started().respond(failures)); // then 200s
+        HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
+                Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
+                Duration.ofMillis(100), Map.of());
+        AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        toClose.add(sink);
+
+        sink.offer(firing("E2001").resolvedAt(Instant.parse("2026-11-21T10:04:00Z")));
+
+        Await.until("the resolved alert delivered", () -> count("faultline.alert.sink.sent", "sink", "alertmanager") == 1);
+        assertThat(count("faultline.alert.sink.dropped", "reason", "expired")).isZero();
+    }
+
+    @Test
     void batchesAlertsThatQueueUpBehindAnInFlightRequest() throws Exception {
         FakeHttpServer am = track(FakeHttpServer.started().holdFirstRequest());
         AlertmanagerSink sink = sink(am, 100, 64);

@@ -165,31 +165,6 @@ class AlertEventTimeTest {
     }
 
     @Test
-    void shouldRemindOnTimeWhileFiringEvenWhenTheWindowIsLongerThanTheRepeatInterval() {
-        // A 30-minute window and a steady 25 per window: occurrences alone would remind at most once per window,
-        // less often than Alertmanager keeps an alert that is not sent again (alerts.sink.firing-ttl, 20m).
-        try (TopologyFixture f = new TopologyFixture("alerts: {window: 30m}")) {
-            TestInputTopic<String, byte[]> topic = repartition(f);
-            for (int i = 0; i < 75; i++) {
-                Instant t = T0.plusSeconds(72L * i);
-                tick(topic, "0_0", t);
-                occurrences(topic, t);
-                f.advanceWallClock(Duration.ofSeconds(1));
-            }
-            List<Instant> sends = f.alerts.readRecordsToList().stream()
-                    .filter(r -> TopologyFixture.json(r.value()).get("labels").has("code"))
-                    .map(TestRecord::getRecordTime).toList();
-
-            assertThat(sends).hasSizeGreaterThan(3);
-            for (int i = 1; i < sends.size(); i++) {
-                // The repeat interval (5m) plus the step event time moves in here (72s), well under the TTL.
-                assertThat(Duration.between(sends.get(i - 1), sends.get(i))).as("gap %d", i)
-                        .isLessThanOrEqualTo(Duration.ofMinutes(5).plusSeconds(72));
-            }
-        }
-    }
-
-    @Test
     void shouldFireOnALaggingPartitionsSpikeDuringTheStartUpHold() {
         // Every start, restart and rebalance begins with the hold, when the slowest partition is not known for sure.
         try (TopologyFixture f = new TopologyFixture("", null, FaultlineTopology.COMBINE_MAX_PARTIALS, false)) {
