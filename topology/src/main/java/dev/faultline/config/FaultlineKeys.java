@@ -168,14 +168,15 @@ public final class FaultlineKeys {
             10_000, "Alerts each sink holds while its receiver is slow or down; beyond it the oldest is dropped.",
             range(1, 1_000_000));
     public static final ConfigKey<Duration> ALERTS_SINK_FIRING_TTL = key("alerts.sink.firing-ttl", DURATION,
-            Duration.ofMinutes(20), "Alertmanager endsAt of a firing alert; must exceed alerts.repeat-interval.",
+            Duration.ofMinutes(20), "Alertmanager endsAt of a firing alert; must exceed alerts.repeat-interval + "
+                    + "alerts.window + alerts.resolve-hold-down.",
             positive());
     public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_AGE = key("alerts.forwarder.max-age", DURATION,
             Duration.ofMinutes(15), "Firing alerts emitted longer ago than this (wall clock) are not forwarded.",
             positive());
     public static final ConfigKey<Duration> ALERTS_FORWARDER_MAX_EVENT_LAG = key("alerts.forwarder.max-event-lag",
-            DURATION, Duration.ofHours(1), "Firing alerts about logs older than this when detected (a catch-up "
-                    + "replaying history) are not forwarded.", positive());
+            DURATION, Duration.ofHours(1), "Firing alerts detected longer than this after their log reached Kafka "
+                    + "(a catch-up replaying history) are not forwarded.", positive());
 
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(

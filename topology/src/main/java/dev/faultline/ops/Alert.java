@@ -40,6 +40,12 @@ public record Alert(Map<String, String> labels, Map<String, String> annotations,
      * alert is must be judged on this instead.
      */
     public static final String EMITTED_AT_HEADER = "faultline.alert.emitted-at";
+    /**
+     * Header of an alert record sent for an occurrence: the Kafka timestamp (epoch ms, decimal) of the log record
+     * that carried it, i.e. when that log reached Kafka. An alert emitted long after its log arrived is history
+     * (a catch-up); a log whose own clock is wrong but arrived just now is not.
+     */
+    public static final String INGESTED_AT_HEADER = "faultline.alert.ingested-at";
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final int MAX_LABELS = 64;

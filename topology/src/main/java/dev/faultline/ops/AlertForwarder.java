@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery: offsets are committed after the alerts are handed to the sinks' queues. A crash can
  * lose what was still queued; that is safe because firing alerts are re-sent by Faultline's
- * reminders and expire in Alertmanager on their own ({@code firingTtl}). Firing alerts older than
- * {@code maxAge} (a new group reading old history, a long outage) are skipped, so stale spikes are
- * not re-announced; resolves are always forwarded (ending an alert is harmless).
+ * reminders and expire in Alertmanager on their own ({@code firingTtl}). Firing alerts emitted longer ago than
+ * {@code maxAge} (a new group reading old history, a long outage), or detected longer than {@code maxEventLag}
+ * after their log reached Kafka (a catch-up), are skipped, so stale spikes are not re-announced; resolves are
+ * always forwarded (ending an alert is harmless).
  *
  * <p>Meter: {@code faultline.alert.forwarder.records} (tag {@code outcome}: forwarded, stale,
  * unreadable, tombstone).
@@ -202,10 +203,11 @@ public final class AlertForwarder implements AutoCloseable {
             return;
         }
         long emittedAt = emittedAt(r);
-        // Stale: emitted long ago (read again after an outage, a new group), or about logs already old when the
-        // spike was detected (a catch-up replaying history). Logs merely behind the wall clock (a slow shipper) pass.
+        long ingestedAt = longHeader(r, Alert.INGESTED_AT_HEADER);
+        // Stale: emitted long ago (read again after an outage, a new group), or detected long after its log reached
+        // Kafka (a catch-up replaying history). A log whose own clock is behind, but which arrived just now, passes.
         if (alert.firing() && ((emittedAt >= 0 && clock.millis() - emittedAt > maxAge.toMillis())
-                || (r.timestamp() >= 0 && emittedAt - r.timestamp() > maxEventLag.toMillis()))) {
+                || (ingestedAt >= 0 && emittedAt - ingestedAt > maxEventLag.toMillis()))) {
             stale.increment();
             return;
         }
@@ -220,15 +222,21 @@ public final class AlertForwarder implements AutoCloseable {
      * existed) the record's timestamp, which is the log's event time.
      */
     private static long emittedAt(ConsumerRecord<byte[], byte[]> r) {
-        Header h = r.headers().lastHeader(Alert.EMITTED_AT_HEADER);
+        long h = longHeader(r, Alert.EMITTED_AT_HEADER);
+        return h >= 0 ? h : r.timestamp();
+    }
+
+    /** A header's decimal value, or -1 when absent or not a number. */
+    private static long longHeader(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
         if (h != null && h.value() != null) {
             try {
                 return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
-                // fall back to the record's time
+                return -1;
             }
         }
-        return r.timestamp();
+        return -1;
     }
 
     /** Stops polling, commits, closes the consumer. Does not close the sinks (the app owns them). */

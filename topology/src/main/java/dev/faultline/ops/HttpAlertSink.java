@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * that one bad alert does not take good ones down with it.
  *
  * <p>Ordering: alerts are delivered in the order offered; a batch being retried blocks the ones
- * behind it (a resolve is never delivered before its firing). {@link #offer} only takes a short
+ * behind it (a resolve is never delivered before its firing), for at most the firing TTL. Then its firing
+ * alerts are given up, and each resolved one goes once to the back of the queue, unless a newer alert of
+ * the same series is queued (it supersedes the resolve; delivered after it, the old resolve would end it). {@link #offer} only takes a short
  * lock: the Kafka consumer or stream thread that calls it never waits for the network.
  *
  * <p>Meters (tag {@code sink}): {@code faultline.alert.sink.sent}, {@code faultline.alert.sink.dropped}
@@ -59,6 +63,8 @@ public abstract class HttpAlertSink implements AlertSink {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ArrayDeque<Alert> queue = new ArrayDeque<>();
+    /** Resolved alerts requeued once (by identity): the second expiry gives them up. Bounded by the queue. */
+    private final Set<Alert> requeued = Collections.newSetFromMap(new IdentityHashMap<>());
     private int inFlight;
     private boolean started;
     private boolean closed;
@@ -167,7 +173,7 @@ public abstract class HttpAlertSink implements AlertSink {
                 return false;
             }
             if (queue.size() >= settings.queueCapacity()) {
-                queue.pollFirst();
+                requeued.remove(queue.pollFirst());
                 droppedQueueFull.increment();
             }
             queue.addLast(alert);
@@ -182,20 +188,41 @@ public abstract class HttpAlertSink implements AlertSink {
         }
     }
 
-    /** Back to the end of the queue, behind what came since; counted as a retry. */
-    private void requeue(Alert alert) {
+    private void forgetRequeued(List<Alert> batch) {
         lock.lock();
         try {
-            if (closed) {
-                droppedClosed.increment();
-                return;
+            if (!requeued.isEmpty()) {
+                batch.forEach(requeued::remove);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A resolved alert given up once goes back to the end of the queue, behind what came since, and is counted as a
+     * retry; {@code false} (give it up) the second time, after a close, or when a newer alert of its series is queued.
+     */
+    private boolean requeue(Alert alert) {
+        lock.lock();
+        try {
+            if (closed || !requeued.add(alert)) {
+                requeued.remove(alert);
+                return false;
+            }
+            for (Alert queued : queue) {
+                if (queued.labels().equals(alert.labels())) {
+                    requeued.remove(alert);
+                    return false;
+                }
             }
             if (queue.size() >= settings.queueCapacity()) {
-                queue.pollFirst();
+                requeued.remove(queue.pollFirst());
                 droppedQueueFull.increment();
             }
             queue.addLast(alert);
             retries.increment();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -310,6 +337,9 @@ public abstract class HttpAlertSink implements AlertSink {
         long firstAttempt = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             Outcome outcome = send(batch);
+            if (outcome != Outcome.RETRY) {
+                forgetRequeued(batch);
+            }
             if (outcome == Outcome.OK) {
                 sent.increment(batch.size());
                 if (failing) {
@@ -337,15 +367,13 @@ public abstract class HttpAlertSink implements AlertSink {
                 // it goes to the back of the queue and is tried again after the others.
                 int expired = 0;
                 for (Alert a : batch) {
-                    if (a.firing()) {
+                    if (a.firing() || !requeue(a)) {
                         expired++;
-                    } else {
-                        requeue(a);
                     }
                 }
                 droppedExpired.increment(expired);
-                LOG.warn("alert sink {}: giving up {} firing alert(s) after retrying for {}; {} resolved requeued",
-                        name, expired, settings.firingTtl(), batch.size() - expired);
+                LOG.warn("alert sink {}: giving up {} alert(s) after retrying for {}; {} resolved requeued", name,
+                        expired, settings.firingTtl(), batch.size() - expired);
                 return;
             }
             retries.increment();

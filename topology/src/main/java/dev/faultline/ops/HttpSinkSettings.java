@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * @param closeTimeout   how long {@code close()} keeps delivering what is queued
  * @param firingTtl      Alertmanager only: {@code endsAt} given to firing alerts, so that an alert
  *                       Faultline stops re-sending (crash, lost resolve) expires by itself;
- *                       must exceed Faultline's reminder interval
+ *                       must exceed the longest gap between two sends of one firing alert (the
+ *                       config checks repeat-interval + window + resolve-hold-down)
  * @param headers        extra request headers (e.g. {@code Authorization}); never logged or exposed
  */
 public record HttpSinkSettings(URI url, int queueCapacity, int maxBatch, Duration connectTimeout,

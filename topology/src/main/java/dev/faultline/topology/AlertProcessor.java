@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -144,7 +145,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         AlertState.Notice n = s.onOccurrence(o, record.timestamp(), judgedTo, policy);
         store.put(fp, s);
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
-            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp());
+            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp(), ingestedAt(record));
         }
     }
 
@@ -161,7 +162,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                 } else if (wasFiring) {
                     changed.add(kv);
                     if (n == AlertState.Notice.RESOLVED) {
-                        emit(kv.key, kv.value, "resolved", false, streamTime);
+                        emit(kv.key, kv.value, "resolved", false, streamTime, -1);
                     }
                 }
             }
@@ -172,7 +173,20 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         series = Math.max(0, series - evicted.size());
     }
 
-    private void emit(String fp, AlertState s, String status, boolean reminder, long at) {
+    /** The {@link EnrichProcessor#INGESTED_AT_HEADER} the occurrence's record carries, or -1. */
+    private static long ingestedAt(Record<String, Occurrence> record) {
+        Header h = record.headers().lastHeader(EnrichProcessor.INGESTED_AT_HEADER);
+        if (h == null || h.value() == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void emit(String fp, AlertState s, String status, boolean reminder, long at, long ingestedAt) {
         CatalogEntry entry = null;
         if (Occurrence.CODE.equals(s.kind)) {
             entry = enricher.get().catalogs().catalog(s.catalog).flatMap(c -> c.entry(s.code)).orElse(null);
@@ -183,6 +197,9 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         RecordHeaders headers = new RecordHeaders();
         headers.add(Alert.EMITTED_AT_HEADER,
                 Long.toString(context.currentSystemTimeMs()).getBytes(StandardCharsets.US_ASCII));
+        if (ingestedAt >= 0) {
+            headers.add(Alert.INGESTED_AT_HEADER, Long.toString(ingestedAt).getBytes(StandardCharsets.US_ASCII));
+        }
         context.forward(new Record<>(fp, json, at, headers));
         if (metrics != null) {
             metrics.recordAlert(reminder ? "reminder" : status);

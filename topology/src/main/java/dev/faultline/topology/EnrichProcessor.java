@@ -33,6 +33,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed> {
     static final String UNKNOWN_SERVICE = "unknown";
+    /** Header of an event record with errors: its input record's Kafka timestamp (epoch ms, decimal). */
+    static final String INGESTED_AT_HEADER = "faultline.ingested-at";
     private static final int MAX_HOST_CHARS = 256;
 
     private final Supplier<Enricher> enricher;
@@ -141,8 +143,12 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 occ.add(Occurrence.tick(progress, source));
                 lastTick = progress;
             }
-            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t,
-                    new RecordHeaders()));
+            RecordHeaders headers = new RecordHeaders();
+            if (occ.size() > 1 && record.timestamp() >= 0) {
+                // Errors: the alert detector learns when the log reached Kafka, for judging an alert's staleness.
+                headers.add(INGESTED_AT_HEADER, Long.toString(record.timestamp()).getBytes(StandardCharsets.US_ASCII));
+            }
+            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t, headers));
         }
         return out;
     }

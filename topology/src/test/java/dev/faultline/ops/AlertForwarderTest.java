@@ -114,30 +114,42 @@ class AlertForwarderTest {
     }
 
     @Test
-    void judgesStalenessOnWhenTheAlertWasEmittedNotOnTheLogsEventTime() {
+    void judgesStalenessOnWhenTheAlertWasEmittedAndWhenItsLogArrivedNotOnTheLogsOwnClock() {
         assign();
-        Instant logTime = NOW.minus(Duration.ofMinutes(40)); // a shipper 40 minutes behind: a live alert all the same
-        addEmitted(0, logTime, NOW.minusSeconds(2), AlertTest.FIRING);
-        addEmitted(1, logTime, NOW.minus(Duration.ofHours(2)), AlertTest.FIRING); // read again after an outage
-        // Caught up just now on logs three hours old: history, not a page.
-        addEmitted(2, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), AlertTest.FIRING);
-        addEmitted(3, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), AlertTest.FIRING
-                .replace("\"status\":\"firing\"", "\"status\":\"resolved\"")
-                .replace("\"notifiedAt\"", "\"endsAt\":\"2026-11-21T07:09:00Z\",\"notifiedAt\""));
+        String resolved = AlertTest.FIRING.replace("\"status\":\"firing\"", "\"status\":\"resolved\"")
+                .replace("\"notifiedAt\"", "\"endsAt\":\"2026-11-21T07:09:00Z\",\"notifiedAt\"");
+        // Logs stamped 40 minutes, or five hours (a host in another zone), behind, that arrived just now: live.
+        addEmitted(0, NOW.minus(Duration.ofMinutes(40)), NOW.minusSeconds(2), NOW.minusSeconds(3), AlertTest.FIRING);
+        addEmitted(1, NOW.minus(Duration.ofHours(5)), NOW.minusSeconds(2), NOW.minusSeconds(3), AlertTest.FIRING);
+        // Emitted two hours ago, read again after an outage: stale.
+        addEmitted(2, NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)),
+                AlertTest.FIRING);
+        // Detected just now on logs that reached Kafka three hours ago, a catch-up: history, not a page...
+        addEmitted(3, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), NOW.minus(Duration.ofHours(3)),
+                AlertTest.FIRING);
+        // ... but its resolve is still sent.
+        addEmitted(4, NOW.minus(Duration.ofHours(3)), NOW.minusSeconds(1), -1, resolved);
 
         forwarder.pollOnce(Duration.ofMillis(10));
-        assertThat(a.alerts).extracting(Alert::status).containsExactly("firing", "resolved");
-        assertThat(outcome("forwarded")).isEqualTo(2);
+        assertThat(a.alerts).extracting(Alert::status).containsExactly("firing", "firing", "resolved");
+        assertThat(outcome("forwarded")).isEqualTo(3);
         assertThat(outcome("stale")).isEqualTo(2);
     }
 
-    private void addEmitted(long offset, Instant timestamp, Instant emittedAt, String json) {
+    private void addEmitted(long offset, Instant timestamp, Instant emittedAt, long ingestedAt, String json) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Alert.EMITTED_AT_HEADER,
                 Long.toString(emittedAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        if (ingestedAt >= 0) {
+            headers.add(Alert.INGESTED_AT_HEADER, Long.toString(ingestedAt).getBytes(StandardCharsets.US_ASCII));
+        }
         consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, timestamp.toEpochMilli(), TimestampType.CREATE_TIME,
                 0, json.length(), "fp".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8),
                 headers, Optional.empty()));
+    }
+
+    private void addEmitted(long offset, Instant timestamp, Instant emittedAt, Instant ingestedAt, String json) {
+        addEmitted(offset, timestamp, emittedAt, ingestedAt.toEpochMilli(), json);
     }
 
     @Test

@@ -61,6 +61,23 @@ class SpikeAlertTopologyTest {
     }
 
     @Test
+    void shouldTellWhenTheLogThatFiredAnAlertReachedKafka() {
+        // Logs stamped 40 minutes behind the time they reached Kafka (a host in another zone, a slow shipper).
+        try (TopologyFixture f = new TopologyFixture("")) {
+            Instant arrived = T0.plus(Duration.ofMinutes(40));
+            for (int i = 0; i < 20; i++) {
+                f.logAt(arrived.plusSeconds(2L * i),
+                        TopologyFixture.line(T0.plusSeconds(2L * i), SVC, "h1", "VPN_NOT_READY", "vpn down"));
+            }
+
+            TestRecord<String, String> alert = f.alerts.readRecord();
+            assertThat(new String(alert.headers().lastHeader(dev.faultline.ops.Alert.INGESTED_AT_HEADER).value(),
+                    java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo(Long.toString(arrived.plusSeconds(38).toEpochMilli()));
+        }
+    }
+
+    @Test
     void shouldKeyAlertsByAStableFingerprint() {
         try (TopologyFixture f = new TopologyFixture("")) {
             f.burst(T0, 20, SVC, "VPN_NOT_READY");
