@@ -75,6 +75,23 @@ class FaultlineAppTest {
         }
     }
 
+    /** An app (not started) whose webhook sink holds one alert for a receiver that never answers. */
+    private static FaultlineApp appHoldingAnAlertFor(ServerSocket hang, Path state) throws Exception {
+        FaultlineConfig config = FaultlineConfig.parse("""
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                processing.guarantee: at_least_once
+                alerts: {webhook: {url: "http://127.0.0.1:%d/hook"}}
+                """.formatted(hang.getLocalPort()), Map.of()).orThrow();
+        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
+                .build();
+        app.alertSinks().forEach(sink -> sink.offer(Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(),
+                Instant.parse("2026-11-21T10:00:00Z"), null, Alert.FIRING)));
+        return app;
+    }
+
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void shouldReleaseAwaitTerminationOnlyOnceACloseFromAnotherThreadHasFinished(@TempDir Path state)
@@ -82,18 +99,7 @@ class FaultlineAppTest {
         // As `run` does: a signal thread closes while main waits and then exits the JVM. Main must not go on
         // while a sink still holds an alert, and must learn that the close was not clean.
         try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            FaultlineConfig config = FaultlineConfig.parse("""
-                    kafka: {bootstrap.servers: "127.0.0.1:1"}
-                    processing.guarantee: at_least_once
-                    alerts: {webhook: {url: "http://127.0.0.1:%d/hook"}}
-                    """.formatted(hang.getLocalPort()), Map.of()).orThrow();
-            Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
-            Properties overrides = new Properties();
-            overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-            FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
-                    .build();
-            app.alertSinks().forEach(sink -> sink.offer(Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(),
-                    Instant.parse("2026-11-21T10:00:00Z"), null, Alert.FIRING)));
+            FaultlineApp app = appHoldingAnAlertFor(hang, state);
             Thread signal = new Thread(() -> app.close(Duration.ofSeconds(2)), "signal");
 
             signal.start();
@@ -112,18 +118,7 @@ class FaultlineAppTest {
     void shouldMakeASecondCloseWaitForTheFirstAndReturnItsOutcome(@TempDir Path state) throws Exception {
         // As after a fatal error while a signal's close runs: main's close must not return at once and exit the JVM.
         try (ServerSocket hang = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            FaultlineConfig config = FaultlineConfig.parse("""
-                    kafka: {bootstrap.servers: "127.0.0.1:1"}
-                    processing.guarantee: at_least_once
-                    alerts: {webhook: {url: "http://127.0.0.1:%d/hook"}}
-                    """.formatted(hang.getLocalPort()), Map.of()).orThrow();
-            Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
-            Properties overrides = new Properties();
-            overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-            FaultlineApp app = FaultlineApp.builder(config, () -> enricher).overrides(overrides).alertDelivery(true)
-                    .build();
-            app.alertSinks().forEach(sink -> sink.offer(Alert.of(Map.of("alertname", "X", "service", "s"), Map.of(),
-                    Instant.parse("2026-11-21T10:00:00Z"), null, Alert.FIRING)));
+            FaultlineApp app = appHoldingAnAlertFor(hang, state);
             Thread signal = new Thread(() -> app.close(Duration.ofSeconds(2)), "signal");
 
             signal.start();

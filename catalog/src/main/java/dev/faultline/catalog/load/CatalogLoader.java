@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ObjIntConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -226,29 +227,25 @@ public final class CatalogLoader {
                 parseEntry(draft, node, index++, problems);
             }
         }
-        JsonNode families = root.get("code_families");
-        if (families != null && !families.isNull()) {
-            if (!families.isArray()) {
-                f.problem("code_families", "must be a list");
-            } else {
-                int index = 0;
-                for (JsonNode node : families) {
-                    parseFamily(draft, node, index++, problems);
-                }
-            }
-        }
-        JsonNode resolutions = root.get("resolutions");
-        if (resolutions != null && !resolutions.isNull()) {
-            if (!resolutions.isArray()) {
-                f.problem("resolutions", "must be a list");
-            } else {
-                int index = 0;
-                for (JsonNode node : resolutions) {
-                    parseResolution(draft, node, index++, problems);
-                }
-            }
-        }
+        optionalList(root, "code_families", f, (node, index) -> parseFamily(draft, node, index, problems));
+        optionalList(root, "resolutions", f, (node, index) -> parseResolution(draft, node, index, problems));
         return Optional.of(draft);
+    }
+
+    /** Each item of the optional list {@code field}, with its index; a problem if it is there and not a list. */
+    private static void optionalList(JsonNode root, String field, Fields f, ObjIntConsumer<JsonNode> item) {
+        JsonNode list = root.get(field);
+        if (list == null || list.isNull()) {
+            return;
+        }
+        if (!list.isArray()) {
+            f.problem(field, "must be a list");
+            return;
+        }
+        int index = 0;
+        for (JsonNode node : list) {
+            item.accept(node, index++);
+        }
     }
 
     private static void parseEntry(Draft draft, JsonNode node, int index, List<Problem> problems) {
