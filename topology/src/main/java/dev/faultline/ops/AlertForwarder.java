@@ -203,6 +203,7 @@ public final class AlertForwarder implements AutoCloseable {
             return;
         }
         long emittedAt = emittedAt(r);
+        // Absent on alerts written by a version before the header (a rolling upgrade): judged on emission alone.
         long ingestedAt = longHeader(r, Alert.INGESTED_AT_HEADER);
         // Stale: emitted long ago (read again after an outage, a new group), or detected long after its log reached
         // Kafka (a catch-up replaying history). A log whose own clock is behind, but which arrived just now, passes.

@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * that one bad alert does not take good ones down with it.
  *
  * <p>Ordering: alerts are delivered in the order offered; a batch being retried blocks the ones
- * behind it (a resolve is never delivered before its firing), for at most the firing TTL. Then its firing
- * alerts are given up, and each resolved one goes once to the back of the queue, unless a newer alert of
- * the same series is queued (it supersedes the resolve; delivered after it, the old resolve would end it). {@link #offer} only takes a short
+ * behind it (a resolve is never delivered before its firing). After the firing TTL its firing alerts are
+ * given up (they have expired at the receiver, and newer sends of their series follow); resolved ones are
+ * retried on. {@link #offer} only takes a short
  * lock: the Kafka consumer or stream thread that calls it never waits for the network.
  *
  * <p>Meters (tag {@code sink}): {@code faultline.alert.sink.sent}, {@code faultline.alert.sink.dropped}
@@ -63,8 +61,6 @@ public abstract class HttpAlertSink implements AlertSink {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ArrayDeque<Alert> queue = new ArrayDeque<>();
-    /** Resolved alerts requeued once (by identity): the second expiry gives them up. Bounded by the queue. */
-    private final Set<Alert> requeued = Collections.newSetFromMap(new IdentityHashMap<>());
     private int inFlight;
     private boolean started;
     private boolean closed;
@@ -173,7 +169,7 @@ public abstract class HttpAlertSink implements AlertSink {
                 return false;
             }
             if (queue.size() >= settings.queueCapacity()) {
-                requeued.remove(queue.pollFirst());
+                queue.pollFirst();
                 droppedQueueFull.increment();
             }
             queue.addLast(alert);
@@ -182,46 +178,6 @@ public abstract class HttpAlertSink implements AlertSink {
                 worker.start();
             }
             wake.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void forgetRequeued(List<Alert> batch) {
-        lock.lock();
-        try {
-            if (!requeued.isEmpty()) {
-                batch.forEach(requeued::remove);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * A resolved alert given up once goes back to the end of the queue, behind what came since, and is counted as a
-     * retry; {@code false} (give it up) the second time, after a close, or when a newer alert of its series is queued.
-     */
-    private boolean requeue(Alert alert) {
-        lock.lock();
-        try {
-            if (closed || !requeued.add(alert)) {
-                requeued.remove(alert);
-                return false;
-            }
-            for (Alert queued : queue) {
-                if (queued.labels().equals(alert.labels())) {
-                    requeued.remove(alert);
-                    return false;
-                }
-            }
-            if (queue.size() >= settings.queueCapacity()) {
-                requeued.remove(queue.pollFirst());
-                droppedQueueFull.increment();
-            }
-            queue.addLast(alert);
-            retries.increment();
             return true;
         } finally {
             lock.unlock();
@@ -337,9 +293,6 @@ public abstract class HttpAlertSink implements AlertSink {
         long firstAttempt = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             Outcome outcome = send(batch);
-            if (outcome != Outcome.RETRY) {
-                forgetRequeued(batch);
-            }
             if (outcome == Outcome.OK) {
                 sent.increment(batch.size());
                 if (failing) {
@@ -361,20 +314,20 @@ public abstract class HttpAlertSink implements AlertSink {
                 return;
             }
             if (System.nanoTime() - firstAttempt >= settings.firingTtl().toNanos()) {
-                // Retried for as long as a receiver keeps a firing alert: a firing one has expired there by now, and
-                // the alerts queued behind matter more; a receiver that fails on this very payload must not stop all
-                // delivery. A resolved one never expires at a receiver (a webhook would keep the incident open), so
-                // it goes to the back of the queue and is tried again after the others.
-                int expired = 0;
-                for (Alert a : batch) {
-                    if (a.firing() || !requeue(a)) {
-                        expired++;
+                // Retried for as long as a receiver keeps a firing alert: the batch's firing alerts have expired
+                // there by now, newer sends of their series follow, and a receiver that fails on one of them must
+                // not stop all delivery, so they are given up. Resolved ones never expire at a receiver (a webhook
+                // would keep the incident open) and are retried on, in order, whatever it takes.
+                List<Alert> resolved = batch.stream().filter(a -> !a.firing()).toList();
+                if (resolved.size() < batch.size()) {
+                    droppedExpired.increment(batch.size() - resolved.size());
+                    LOG.warn("alert sink {}: giving up {} firing alert(s) after retrying for {}", name,
+                            batch.size() - resolved.size(), settings.firingTtl());
+                    if (resolved.isEmpty()) {
+                        return;
                     }
+                    batch = resolved;
                 }
-                droppedExpired.increment(expired);
-                LOG.warn("alert sink {}: giving up {} alert(s) after retrying for {}; {} resolved requeued", name,
-                        expired, settings.firingTtl(), batch.size() - expired);
-                return;
             }
             retries.increment();
             if (!failing) {

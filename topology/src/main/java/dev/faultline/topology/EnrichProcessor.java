@@ -144,8 +144,9 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 lastTick = progress;
             }
             RecordHeaders headers = new RecordHeaders();
-            if (occ.size() > 1 && record.timestamp() >= 0) {
+            if (!ev.errors().isEmpty() && record.timestamp() >= 0) {
                 // Errors: the alert detector learns when the log reached Kafka, for judging an alert's staleness.
+                // The record's timestamp: its arrival with LogAppendTime topics or producers stamping the send time.
                 headers.add(INGESTED_AT_HEADER, Long.toString(record.timestamp()).getBytes(StandardCharsets.US_ASCII));
             }
             out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t, headers));
