@@ -326,6 +326,12 @@ public abstract class HttpAlertSink implements AlertSink {
                     if (resolved.isEmpty()) {
                         return;
                     }
+                    lock.lock();
+                    try {
+                        inFlight = resolved.size(); // the given-up ones are neither pending nor lost at a close
+                    } finally {
+                        lock.unlock();
+                    }
                     batch = resolved;
                 }
             }

@@ -154,9 +154,20 @@ class AlertmanagerSinkTest {
 
     @Test
     void keepsRetryingAResolvedAlertPastTheFiringTtlInOrderWhileGivingUpTheFiringOnes() throws Exception {
-        // Down until the firing alert has been given up; then up. The resolve batched with it must still arrive.
-        FakeHttpServer am = track(FakeHttpServer.started().respondBy(body ->
-                count("faultline.alert.sink.dropped", "reason", "expired") >= 1 ? 200 : 503));
+        // E2000 goes first (held until the others are queued), so E2001 (firing) and E2002 (resolved) travel
+        // together; the receiver fails them until the firing one has been given up.
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean pairTried = new java.util.concurrent.atomic.AtomicBoolean();
+        FakeHttpServer am = track(FakeHttpServer.started().holdFirstRequest().respondBy(body -> {
+            boolean up = body.contains("E2000") || count("faultline.alert.sink.dropped", "reason", "expired") >= 1;
+            if (body.contains("E2001")) {
+                pairTried.set(true);
+            }
+            if (up) {
+                delivered.add(body);
+            }
+            return up ? 200 : 503;
+        }));
         HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
                 Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
                 Duration.ofMillis(100), Map.of());
@@ -164,11 +175,19 @@ class AlertmanagerSinkTest {
                 Clock.fixed(NOW, ZoneOffset.UTC));
         toClose.add(sink);
 
+        sink.offer(firing("E2000"));
+        am.awaitFirst();
         sink.offer(firing("E2001"));
         sink.offer(firing("E2002").resolvedAt(Instant.parse("2026-11-21T10:04:00Z")));
+        am.release();
+        Await.until("the pair being retried", pairTried::get);
+        sink.offer(firing("E2003")); // offered while the pair is retried: must come after the resolve
 
-        Await.until("the resolve delivered", () -> count("faultline.alert.sink.sent", "sink", "alertmanager") == 1);
+        Await.until("three delivered", () -> count("faultline.alert.sink.sent", "sink", "alertmanager") == 3);
         assertThat(count("faultline.alert.sink.dropped", "reason", "expired")).isEqualTo(1);
+        assertThat(delivered).hasSize(3).noneMatch(b -> b.contains("E2001"));
+        assertThat(delivered.get(1)).contains("E2002").doesNotContain("E2003");
+        assertThat(delivered.get(2)).contains("E2003");
         assertThat(sink.awaitIdle(30, TimeUnit.SECONDS)).isTrue();
     }
 
