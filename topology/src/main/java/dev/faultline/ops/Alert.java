@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * One alert notification as read from the {@code faultline.alerts} topic (schema
@@ -46,6 +49,24 @@ public record Alert(Map<String, String> labels, Map<String, String> annotations,
      * (a catch-up); a log whose own clock is wrong but arrived just now is not.
      */
     public static final String INGESTED_AT_HEADER = "faultline.alert.ingested-at";
+
+    /** An epoch-millis header value, as decimal ASCII (readable by any consumer). */
+    public static byte[] millisHeader(long epochMillis) {
+        return Long.toString(epochMillis).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The last {@code name} header's epoch millis, or -1 when absent or not a number. */
+    public static long millisHeader(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        if (h == null || h.value() == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final int MAX_LABELS = 64;

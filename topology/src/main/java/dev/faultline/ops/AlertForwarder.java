@@ -2,7 +2,6 @@ package dev.faultline.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +202,7 @@ public final class AlertForwarder implements AutoCloseable {
         }
         long emittedAt = emittedAt(r);
         // Absent on alerts written by a version before the header (a rolling upgrade): judged on emission alone.
-        long ingestedAt = longHeader(r, Alert.INGESTED_AT_HEADER);
+        long ingestedAt = Alert.millisHeader(r.headers(), Alert.INGESTED_AT_HEADER);
         // Stale: emitted long ago (read again after an outage, a new group), or detected long after its log reached
         // Kafka (a catch-up replaying history). A log whose own clock is behind, but which arrived just now, passes.
         if (alert.firing() && ((emittedAt >= 0 && clock.millis() - emittedAt > maxAge.toMillis())
@@ -223,21 +221,8 @@ public final class AlertForwarder implements AutoCloseable {
      * existed) the record's timestamp, which is the log's event time.
      */
     private static long emittedAt(ConsumerRecord<byte[], byte[]> r) {
-        long h = longHeader(r, Alert.EMITTED_AT_HEADER);
+        long h = Alert.millisHeader(r.headers(), Alert.EMITTED_AT_HEADER);
         return h >= 0 ? h : r.timestamp();
-    }
-
-    /** A header's decimal value, or -1 when absent or not a number. */
-    private static long longHeader(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        if (h != null && h.value() != null) {
-            try {
-                return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return -1;
     }
 
     /** Stops polling, commits, closes the consumer. Does not close the sinks (the app owns them). */

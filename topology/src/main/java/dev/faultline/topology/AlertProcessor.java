@@ -4,12 +4,10 @@ import dev.faultline.catalog.enrich.Enricher;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.ops.Alert;
 import dev.faultline.ops.FaultlineMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -145,7 +143,8 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         AlertState.Notice n = s.onOccurrence(o, record.timestamp(), judgedTo, policy);
         store.put(fp, s);
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
-            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp(), ingestedAt(record));
+            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp(),
+                    Alert.millisHeader(record.headers(), EnrichProcessor.INGESTED_AT_HEADER));
         }
     }
 
@@ -173,19 +172,6 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         series = Math.max(0, series - evicted.size());
     }
 
-    /** The {@link EnrichProcessor#INGESTED_AT_HEADER} the occurrence's record carries, or -1. */
-    private static long ingestedAt(Record<String, Occurrence> record) {
-        Header h = record.headers().lastHeader(EnrichProcessor.INGESTED_AT_HEADER);
-        if (h == null || h.value() == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     private void emit(String fp, AlertState s, String status, boolean reminder, long at, long ingestedAt) {
         CatalogEntry entry = null;
         if (Occurrence.CODE.equals(s.kind)) {
@@ -195,10 +181,9 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         // Timestamped with event time (windows and alerts downstream are about it); the emission's wall-clock time
         // goes in a header, for judging staleness when it is delivered.
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Alert.EMITTED_AT_HEADER,
-                Long.toString(context.currentSystemTimeMs()).getBytes(StandardCharsets.US_ASCII));
+        headers.add(Alert.EMITTED_AT_HEADER, Alert.millisHeader(context.currentSystemTimeMs()));
         if (ingestedAt >= 0) {
-            headers.add(Alert.INGESTED_AT_HEADER, Long.toString(ingestedAt).getBytes(StandardCharsets.US_ASCII));
+            headers.add(Alert.INGESTED_AT_HEADER, Alert.millisHeader(ingestedAt));
         }
         context.forward(new Record<>(fp, json, at, headers));
         if (metrics != null) {

@@ -1,9 +1,12 @@
 package dev.faultline.topology;
 
+import dev.faultline.catalog.event.UnreadableReason;
+import dev.faultline.ops.FaultlineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -96,5 +99,26 @@ final class DeadLetters {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What both handlers need: the topic, the producer's size limit and the meters (absent in tools and tests). */
+    record Settings(String topic, int maxBytes, FaultlineMetrics metrics) {
+        static Settings from(Map<String, ?> configs) {
+            Object m = configs.get(FaultlineTopology.METRICS_CONFIG);
+            return new Settings(String.valueOf(configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)),
+                    DeadLetters.maxBytes(configs), m instanceof FaultlineMetrics fm ? fm : null);
+        }
+
+        ProducerRecord<byte[], byte[]> deadLetter(byte[] key, byte[] value, Headers headers, String sourceTopic,
+                int partition, long offset, String detail, Exception exception) {
+            if (metrics != null) {
+                metrics.recordDeadLetter(UnreadableReason.PROCESSING_ERROR);
+            }
+            boolean hasSource = sourceTopic != null && offset >= 0; // a punctuation's failure has no record
+            Letter letter = of(key, value, headers == null ? new Header[0] : headers.toArray(),
+                    maxBytes, UnreadableReason.PROCESSING_ERROR.wire(), detail, exception.getClass().getName(),
+                    hasSource ? sourceTopic : null, partition, offset);
+            return new ProducerRecord<>(topic, null, null, letter.key(), letter.value(), letter.headers());
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.faultline.catalog.match.MatchResult;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.ErrorClass;
 import dev.faultline.catalog.model.Transience;
+import dev.faultline.ops.Alert;
 import dev.faultline.ops.FaultlineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             if (!ev.errors().isEmpty() && record.timestamp() >= 0) {
                 // Errors: the alert detector learns when the log reached Kafka, for judging an alert's staleness.
                 // The record's timestamp: its arrival with LogAppendTime topics or producers stamping the send time.
-                headers.add(INGESTED_AT_HEADER, Long.toString(record.timestamp()).getBytes(StandardCharsets.US_ASCII));
+                headers.add(INGESTED_AT_HEADER, Alert.millisHeader(record.timestamp()));
             }
             out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t, headers));
         }

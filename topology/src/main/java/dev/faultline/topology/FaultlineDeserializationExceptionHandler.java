@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class FaultlineDeserializationExceptionHandler implements DeserializationExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FaultlineDeserializationExceptionHandler.class);
 
-    private FaultlineProcessingExceptionHandler.DeadLetterSettings settings;
+    private DeadLetters.Settings settings;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        settings = FaultlineProcessingExceptionHandler.DeadLetterSettings.from(configs);
+        settings = DeadLetters.Settings.from(configs);
     }
 
     @Override

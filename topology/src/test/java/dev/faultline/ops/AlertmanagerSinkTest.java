@@ -55,6 +55,17 @@ class AlertmanagerSinkTest {
         return sink;
     }
 
+    /** Short backoff and the given firing TTL, for the give-up tests. */
+    private AlertmanagerSink sinkWithFiringTtl(FakeHttpServer am, Duration firingTtl) {
+        HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
+                Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
+                firingTtl, Map.of());
+        AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        toClose.add(sink);
+        return sink;
+    }
+
     private static Alert firing(String code) {
         return Alert.of(Map.of("alertname", "FaultlineTransientErrorSpike", "service", "vaultd", "code", code),
                 Map.of("summary", "spike of " + code), START, null, Alert.FIRING);
@@ -139,12 +150,7 @@ class AlertmanagerSinkTest {
         Integer[] always500 = new Integer[100_000];
         java.util.Arrays.fill(always500, 500);
         FakeHttpServer am = track(FakeHttpServer.started().respond(always500));
-        HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
-                Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
-                Duration.ofMillis(300), Map.of());
-        AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC));
-        toClose.add(sink);
+        AlertmanagerSink sink = sinkWithFiringTtl(am, Duration.ofMillis(300));
 
         sink.offer(firing("E2001"));
 
@@ -168,12 +174,7 @@ class AlertmanagerSinkTest {
             }
             return up ? 200 : 503;
         }));
-        HttpSinkSettings settings = new HttpSinkSettings(am.base(), 100, 10, Duration.ofSeconds(5),
-                Duration.ofSeconds(20), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
-                Duration.ofMillis(100), Map.of());
-        AlertmanagerSink sink = new AlertmanagerSink("alertmanager", settings, registry,
-                Clock.fixed(NOW, ZoneOffset.UTC));
-        toClose.add(sink);
+        AlertmanagerSink sink = sinkWithFiringTtl(am, Duration.ofMillis(100));
 
         sink.offer(firing("E2000"));
         am.awaitFirst();
