@@ -33,6 +33,10 @@ final class EventCollector {
     private PathRules.Node[] nodes = new PathRules.Node[9];
     private int depth;
     private int scalars;
+    /** Moves on at every push, pop and event: {@link #path()} built at one value is reused until it changes. */
+    private int pathVersion;
+    private int builtPathVersion = -1;
+    private String builtPath;
 
     private PathRules.Node matchedNode;
     private PathRules.SuffixRule[] matchedSuffix;
@@ -86,6 +90,8 @@ final class EventCollector {
             spans = new int[16];
         }
         depth = 0;
+        pathVersion++;
+        builtPath = null;
         scalars = 0;
         matchedNode = null;
         matchedSuffix = null;
@@ -141,6 +147,7 @@ final class EventCollector {
         segs[depth] = segment;
         segments[depth] = resolved;
         depth++;
+        pathVersion++;
         nodes[depth] = parent == null ? null : parent.child(resolved);
     }
 
@@ -152,7 +159,8 @@ final class EventCollector {
         push(resolved == null ? null : resolved.name, resolved);
         int k = 2 * (depth - 1);
         if (k + 1 >= spans.length) {
-            spans = Arrays.copyOf(spans, spans.length * 2);
+            // Keys pushed as Strings (escaped, non-ASCII, split by the cache) do not grow spans: grow to fit.
+            spans = Arrays.copyOf(spans, Math.max(spans.length * 2, k + 2));
         }
         spans[k] = from;
         spans[k + 1] = to;
@@ -179,6 +187,7 @@ final class EventCollector {
 
     void pop(int count) {
         depth -= count;
+        pathVersion++;
     }
 
     /** Counts one scalar. @return true when the event now has more than {@code maxFields} of them */
@@ -372,22 +381,43 @@ final class EventCollector {
         return true;
     }
 
-    /** The current path as dotted text; built only for values that are kept. */
+    /**
+     * The current path as dotted text; built only for values that are kept, once per path (the elements of an
+     * array share it), and at most {@link #MAX_PATH_CHARS} chars.
+     */
     String path() {
-        // Small depths are the common case; javac's indified concat builds them with one exact-size allocation.
-        switch (depth) {
-            case 1:
-                return seg(0);
-            case 2:
-                return seg(0) + '.' + seg(1);
-            case 3:
-                return seg(0) + '.' + seg(1) + '.' + seg(2);
-            default:
-                break;
+        if (builtPathVersion != pathVersion) {
+            builtPath = buildPath();
+            builtPathVersion = pathVersion;
         }
+        return builtPath;
+    }
+
+    /**
+     * The most chars a kept value's path has; a longer one keeps its last segments after a {@code …}. Each kept
+     * value holds its path: under a key of 256K chars, the 4096 values an event may keep would otherwise hold a
+     * gigabyte of paths from one record of a few hundred kilobytes.
+     */
+    static final int MAX_PATH_CHARS = 512;
+
+    private String buildPath() {
         int len = depth - 1;
         for (int i = 0; i < depth; i++) {
             len += seg(i).length();
+        }
+        if (len > MAX_PATH_CHARS) {
+            return truncatedPath();
+        }
+        // Small depths are the common case; javac's indified concat builds them with one exact-size allocation.
+        switch (depth) {
+            case 1:
+                return segs[0];
+            case 2:
+                return segs[0] + '.' + segs[1];
+            case 3:
+                return segs[0] + '.' + segs[1] + '.' + segs[2];
+            default:
+                break;
         }
         StringBuilder sb = new StringBuilder(len);
         for (int i = 0; i < depth; i++) {
@@ -395,6 +425,25 @@ final class EventCollector {
                 sb.append('.');
             }
             sb.append(segs[i]);
+        }
+        return sb.toString();
+    }
+
+    /** {@code ….c.d}: the last segments that fit; {@code …} and the end of the last one if even it does not. */
+    private String truncatedPath() {
+        int first = depth;
+        int len = 1; // the mark
+        while (first > 0 && len + 1 + segs[first - 1].length() <= MAX_PATH_CHARS) {
+            first--;
+            len += 1 + segs[first].length();
+        }
+        StringBuilder sb = new StringBuilder(MAX_PATH_CHARS).append('…');
+        if (first == depth) {
+            String last = segs[depth - 1];
+            return sb.append(last, last.length() - (MAX_PATH_CHARS - 1), last.length()).toString();
+        }
+        for (int i = first; i < depth; i++) {
+            sb.append('.').append(segs[i]);
         }
         return sb.toString();
     }

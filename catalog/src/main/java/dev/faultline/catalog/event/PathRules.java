@@ -55,6 +55,11 @@ final class PathRules {
 
     /** Hostile input can carry any number of distinct dotted keys; past this the cache stops growing. */
     private static final int SPLIT_CACHE_LIMIT = 4096;
+    /**
+     * The longest dotted key the split cache keeps. The cache lives as long as the app: a key of a few hundred
+     * thousand dots in one bad record would otherwise pin its text and every segment's String for good.
+     */
+    static final int SPLIT_CACHE_MAX_KEY_CHARS = 256;
 
     /** A trie node: what an exact path means, and its children by next segment. */
     static final class Node {
@@ -353,7 +358,7 @@ final class PathRules {
             return cached;
         }
         String[] segs = splitPath(key);
-        if (splitCache.size() < SPLIT_CACHE_LIMIT) {
+        if (key.length() <= SPLIT_CACHE_MAX_KEY_CHARS && splitCache.size() < SPLIT_CACHE_LIMIT) {
             splitCache.putIfAbsent(key, segs);
         }
         return segs;

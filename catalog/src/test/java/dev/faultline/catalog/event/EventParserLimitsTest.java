@@ -308,4 +308,78 @@ class EventParserLimitsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PARSER.parse(new byte[4], 2, 3))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    /** {"kkk…":{"error":{"code":[1,1,…]}}}: every element is a kept code under one long path. */
+    private static String codesUnderALongKey(int keyChars, int elements) {
+        StringBuilder sb = new StringBuilder("{\"").append("k".repeat(keyChars)).append("\":{\"error\":{\"code\":[");
+        for (int i = 0; i < elements; i++) {
+            sb.append(i == 0 ? "1" : ",1");
+        }
+        return sb.append("]}}}").toString();
+    }
+
+    @Test
+    void shouldKeepFieldPathsOfTheOrderOfTheRecordNotOnePathPerValueUnderALongKey() {
+        List<FieldValue> codes = single(codesUnderALongKey(16 * 1024, 4000)).codeFields();
+
+        assertThat(codes).hasSize(4000);
+        assertThat(codes.stream().map(FieldValue::field).distinct().count()).isEqualTo(1);
+        assertThat(codes.get(0).field()).isEqualTo("….error.code");
+    }
+
+    @Test
+    void shouldCutEachDistinctPathUnderALongKey() {
+        StringBuilder sb = new StringBuilder("{\"").append("k".repeat(100_000)).append("\":{");
+        for (int i = 0; i < 1000; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"a").append(i).append("\":{\"error\":{\"code\":\"E").append(1000 + i).append("\"}}");
+        }
+        List<FieldValue> codes = single(sb.append("}}").toString()).codeFields();
+
+        assertThat(codes).hasSize(1000);
+        assertThat(codes.stream().mapToInt(f -> f.field().length()).max().orElseThrow())
+                .isLessThanOrEqualTo(EventCollector.MAX_PATH_CHARS);
+        assertThat(codes.get(7).field()).isEqualTo("….a7.error.code");
+        assertThat(single("{\"" + "x".repeat(600) + "\":\"E2001\",\"code\":\"E2001\"}")
+                .codeFields()).extracting(FieldValue::field).containsExactly("code");
+    }
+
+    @Test
+    void shouldKeepAPathUpToTheCapWhole() {
+        String key = "k".repeat(EventCollector.MAX_PATH_CHARS - ".error.code".length());
+        FieldValue code = single("{\"" + key + "\":{\"error\":{\"code\":\"E2001\"}}}")
+                .codeFields().get(0);
+        assertThat(code.field()).isEqualTo(key + ".error.code");
+        String longer = key + "k";
+        assertThat(single("{\"" + longer + "\":{\"error\":{\"code\":\"E2001\"}}}")
+                .codeFields().get(0).field()).isEqualTo("….error.code");
+    }
+
+    @Test
+    void shouldNotKeepLongDottedKeysInTheSplitCacheForTheAppsLife() {
+        PathRules rules = new PathRules(ParseConfig.defaults());
+        String hostile = "a.".repeat(100_000) + "k";
+        String[] parts = rules.split(hostile);
+        assertThat(parts).hasSize(100_001);
+        assertThat(rules.split(hostile)).isNotSameAs(parts); // not cached
+        String ordinary = "rpc.jsonrpc.error_code";
+        assertThat(rules.split(ordinary)).isSameAs(rules.split(ordinary));
+    }
+
+    @Test
+    void shouldReadANestedPlainKeyUnderANonAsciiDottedKeyOfManySegments() {
+        // A key that is not plain ASCII is entered as Strings, which the per-thread path spans did not grow for.
+        String dotted = "\u00e9.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k";
+        EventParser fresh = new EventParser(ParseConfig.defaults());
+
+        LogEvent event = single(fresh, "{\"" + dotted + "\":{\"x\":{\"y\":1}},\"msg\":\"E2001 failed\"}");
+        assertThat(event.message()).isEqualTo("E2001 failed");
+
+        ParseResult batch = new EventParser(ParseConfig.defaults()).parse(utf8(
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":["
+                + "{\"body\":{\"stringValue\":\"E2001 ssh failed\"}},"
+                + "{\"attributes\":[{\"key\":\"" + dotted + "\",\"value\":{\"kvlistValue\":{\"values\":["
+                + "{\"key\":\"x\",\"value\":{\"intValue\":\"1\"}}]}}}]}]}]}]}"));
+        assertThat(batch).isInstanceOf(ParseResult.Events.class);
+        assertThat(((ParseResult.Events) batch).events()).hasSize(2);
+    }
 }
