@@ -1,8 +1,10 @@
 package dev.faultline.cli;
 
+import dev.faultline.catalog.enrich.EnricherConfig;
 import dev.faultline.catalog.load.CatalogLoader;
 import dev.faultline.catalog.load.LoadResult;
 import dev.faultline.catalog.load.Problem;
+import dev.faultline.catalog.model.CatalogSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,5 +28,21 @@ final class CatalogOptions {
             err.flush();
         }
         return result;
+    }
+
+    /**
+     * One line per catalog a service binding names that {@code catalogs} does not hold
+     * ({@code services[i]: no catalog 'x' is loaded}). A service bound only to such catalogs matches no code.
+     */
+    static List<String> unloadedBindings(EnricherConfig config, CatalogSet catalogs) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < config.bindings().size(); i++) {
+            for (String id : config.bindings().get(i).catalogs()) {
+                if (catalogs.catalog(id).isEmpty()) {
+                    lines.add("services[" + i + "]: no catalog '" + Sanitize.forTerminal(id) + "' is loaded");
+                }
+            }
+        }
+        return lines;
     }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -76,6 +77,22 @@ public final class RunCommand implements Callable<Integer> {
             }
             err.flush();
             return 2;
+        }
+        List<String> unloaded = CatalogOptions.unloadedBindings(cfg.enricherConfig(), catalogs.orThrow());
+        if (!unloaded.isEmpty()) {
+            if (!cfg.get(FaultlineKeys.CATALOG_LIVE)) {
+                // Fixed catalogs: such a binding can never be met, so it is a typo, like any invalid key.
+                err.println("faultline: invalid configuration (" + unloaded.size() + " error(s)):");
+                unloaded.forEach(line -> err.println("  " + line));
+                err.flush();
+                return 2;
+            }
+            // Live catalogs: the catalog may yet be published to the catalog topic. Until then the bound services'
+            // codes are unknown, which nobody should have to find out from the output.
+            unloaded.forEach(line -> err.println("faultline: warning: " + line + "; until it is published to "
+                    + Sanitize.forTerminal(cfg.get(FaultlineKeys.TOPICS_CATALOG))
+                    + ", the services bound to it get no codes from it"));
+            err.flush();
         }
         FaultlineMetrics metrics = FaultlineMetrics.createPrometheus(Map.of("application", cfg.applicationId()));
         metrics.recordCatalogReload(true);

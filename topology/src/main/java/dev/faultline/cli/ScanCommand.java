@@ -72,7 +72,10 @@ public final class ScanCommand implements Callable<Integer> {
             return 2;
         }
         EnricherConfig enricherConfig = settings.enricherConfig();
-        if (!bindingsNameLoadedCatalogs(enricherConfig, loaded.orThrow(), err)) {
+        // A scan has all its catalogs at start (no topic publishes more while it runs): a binding to another is a typo.
+        List<String> unloaded = CatalogOptions.unloadedBindings(enricherConfig, loaded.orThrow());
+        if (!unloaded.isEmpty()) {
+            unloaded.forEach(err::println);
             return 2;
         }
         Enricher enricher = Enricher.create(loaded.orThrow(), enricherConfig);
@@ -107,23 +110,6 @@ public final class ScanCommand implements Callable<Integer> {
         err.flush();
         // As cat and grep do: a named input that could not be read fails the run, after the others were scanned.
         return unopened ? 2 : strict && bad > 0 ? 1 : 0;
-    }
-
-    /**
-     * Whether every catalog the service bindings name is loaded, each one that is not reported: a scan has all its
-     * catalogs at start (no topic publishes more while it runs), so a binding to another is a typo.
-     */
-    private static boolean bindingsNameLoadedCatalogs(EnricherConfig config, CatalogSet catalogs, PrintWriter err) {
-        boolean all = true;
-        for (int i = 0; i < config.bindings().size(); i++) {
-            for (String id : config.bindings().get(i).catalogs()) {
-                if (catalogs.catalog(id).isEmpty()) {
-                    err.println("services[" + i + "]: no catalog '" + Sanitize.forTerminal(id) + "' is loaded");
-                    all = false;
-                }
-            }
-        }
-        return all;
     }
 
     private long scan(String name, InputStream in, Enricher enricher, EnricherConfig cfg, ScanSummary table,

@@ -61,6 +61,28 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExitWith2WhenAServiceBindingNamesACatalogThatIsNotLoadedAndCatalogsAreFixed(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("faultline.yaml");
+        Files.writeString(file, """
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                catalog: {live: false}
+                ops: {port: 0}
+                services:
+                  - {glob: "vault*", catalogs: [vault-rcp]}
+                  - {glob: "nefia*", catalogs: [nefia, nefai]}
+                """);
+
+        Run run = run("run", "--config", file.toString());
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("invalid configuration (2 error(s))")
+                .contains("services[0]: no catalog 'vault-rcp' is loaded")
+                .contains("services[1]: no catalog 'nefai' is loaded")
+                .doesNotContain("'nefia'");
+    }
+
+    @Test
     void shouldExitWith2OnANegativeCloseTimeout(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("faultline.yaml");
         Files.writeString(file, "kafka: {bootstrap.servers: \"127.0.0.1:1\"}\n");
