@@ -190,7 +190,8 @@ public final class FaultlineApp implements AutoCloseable {
      * {@link IllegalStateException} if it failed or was closed instead.
      */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long budget = nanos(timeout);
         synchronized (stateLock) {
             while (true) {
                 KafkaStreams.State s = streams.state();
@@ -200,7 +201,7 @@ public final class FaultlineApp implements AutoCloseable {
                 if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
                     throw new IllegalStateException("faultline is " + s + ", not running");
                 }
-                long left = deadline - System.nanoTime();
+                long left = budget - (System.nanoTime() - start);
                 if (left <= 0) {
                     return false;
                 }
@@ -240,6 +241,15 @@ public final class FaultlineApp implements AutoCloseable {
         return streams;
     }
 
+    /** A timeout in nanoseconds; one beyond what a long holds (about 292 years) waits as good as forever. */
+    private static long nanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
      * Closes within {@code timeout} (committing under exactly-once); returns whether it closed
      * cleanly in time. A call while another is closing waits for it (within its own timeout) and returns its
@@ -248,7 +258,7 @@ public final class FaultlineApp implements AutoCloseable {
     public boolean close(Duration timeout) {
         if (!closed.compareAndSet(false, true)) {
             try {
-                if (!closeDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (!closeDone.await(nanos(timeout), TimeUnit.NANOSECONDS)) {
                     return false;
                 }
             } catch (InterruptedException e) {
@@ -257,7 +267,8 @@ public final class FaultlineApp implements AutoCloseable {
             }
             return closeOutcome.booleanValue();
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long budget = nanos(timeout);
         if (forwarder != null) {
             forwarder.close();
         }
@@ -273,7 +284,7 @@ public final class FaultlineApp implements AutoCloseable {
         boolean clean = streams.close(timeout);
         for (Thread t : closing) {
             try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                t.join(Math.max(1, (budget - (System.nanoTime() - start)) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -107,7 +107,12 @@ public final class FaultlineConfig {
                 if (owner != null) {
                     errors.add(originOf.get(e.getKey()) + ": " + e.getKey() + ": set '" + owner + "' instead");
                 }
-                kafka.put(client, scalarText(e.getValue()));
+                String value = scalarText(e.getValue());
+                String problem = owner == null && value != null ? KafkaSettings.problem(client, value) : null;
+                if (problem != null) {
+                    errors.add(originOf.get(e.getKey()) + ": " + e.getKey() + ": " + problem);
+                }
+                kafka.put(client, value);
             }
         }
         kafka.put("bootstrap.servers", (String) values.get(BOOTSTRAP_SERVERS.name()));
@@ -222,8 +227,15 @@ public final class FaultlineConfig {
             errors.add(origin + ": " + key.name() + ": " + e.getMessage());
             return key.defaultValue();
         }
-        @SuppressWarnings("unchecked")
-        String problem = ((ConfigKey.Validator<Object>) key.validator()).check(value);
+        String problem;
+        try {
+            @SuppressWarnings("unchecked")
+            ConfigKey.Validator<Object> validator = (ConfigKey.Validator<Object>) key.validator();
+            problem = validator.check(value);
+        } catch (RuntimeException e) {
+            // A validator's bug (an overflow on an absurd value) must not hide the other errors behind a stack trace.
+            problem = "invalid value (" + e.getClass().getSimpleName() + ")";
+        }
         if (problem != null) {
             errors.add(origin + ": " + key.name() + ": " + problem);
             return key.defaultValue();

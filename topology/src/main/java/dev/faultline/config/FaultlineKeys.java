@@ -271,6 +271,10 @@ public final class FaultlineKeys {
                     || u.getHost() == null) {
                 return "must be an http(s) URL with a host";
             }
+            if (u.getPort() == 0 || u.getPort() > 65535) {
+                // URI takes any number; the HTTP client refuses it at every send, so every alert would be lost.
+                return "port must be between 1 and 65535";
+            }
             return null;
         } catch (java.net.URISyntaxException e) {
             return "not a valid URL";
@@ -295,7 +299,7 @@ public final class FaultlineKeys {
             if (v.stream().anyMatch(d -> d.compareTo(MAX_DURATION) > 0)) {
                 return "window sizes must be at most " + Durations.format(MAX_DURATION);
             }
-            if (v.stream().anyMatch(d -> d.toMillis() < 1000)) {
+            if (v.stream().anyMatch(d -> d.compareTo(Duration.ofSeconds(1)) < 0)) {
                 return "window sizes must be at least 1s";
             }
             return v.stream().distinct().count() != v.size() ? "window sizes must be distinct" : null;

@@ -134,6 +134,28 @@ class FaultlineAppTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCloseWithATimeoutBeyondWhatNanosecondsHold(@TempDir Path state) throws Exception {
+        // run --close-timeout 110000d parses and is not negative; its nanoseconds overflow a long.
+        Duration forever = dev.faultline.config.Durations.parse("110000d");
+        FaultlineConfig config = FaultlineConfig.parse("kafka: {bootstrap.servers: \"127.0.0.1:1\"}\n", Map.of())
+                .orThrow();
+        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        FaultlineApp app = FaultlineApp.create(config, () -> enricher, overrides);
+
+        app.start();
+        boolean running = app.awaitRunning(Duration.ofMillis(300));
+        boolean clean = app.close(forever);
+
+        assertThat(running).isFalse();
+        assertThat(clean).isTrue();
+        assertThat(app.close(forever)).as("a second close returns the first's outcome").isTrue();
+        app.awaitTermination();
+    }
+
+    @Test
     void shouldReplaceAFailedStreamThreadButStopWhenThreadsKeepFailing() {
         ThreadFailures failures = new ThreadFailures();
         long t = 0;

@@ -333,4 +333,53 @@ class FaultlineConfigTest {
         Path p = Path.of("config/faultline.yaml");
         return Files.exists(p) ? p : Path.of("../config/faultline.yaml");
     }
+
+    @Test
+    void shouldReportAnAbsurdlyNegativeWindowSizeAsAConfigErrorNotThrow() {
+        ConfigResult file = FaultlineConfig.parse("windows:\n  sizes: [\"P-999999999999D\"]\nalerts: {min-cout: 3}\n",
+                Map.of());
+        assertThat(file.isValid()).isFalse();
+        assertThat(file.errors()).anyMatch(e -> e.contains("windows.sizes")).anyMatch(e -> e.contains("alerts.min-cout"));
+
+        ConfigResult env = FaultlineConfig.parse("", Map.of("FAULTLINE_WINDOWS_SIZES", "-P999999999999D"));
+        assertThat(env.errors()).anyMatch(e -> e.contains("windows.sizes"));
+    }
+
+    @Test
+    void shouldRejectAnAlertReceiverUrlWithAPortOutOfRange() {
+        ConfigResult result = FaultlineConfig.parse("""
+                alerts:
+                  webhook: {url: "http://hooks.example:99999/faultline"}
+                  alertmanager: {urls: ["http://am.example:70000", "http://am2.example:0"]}
+                """, Map.of());
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.errors()).anyMatch(e -> e.contains("alerts.webhook.url") && e.contains("port"))
+                .anyMatch(e -> e.contains("alerts.alertmanager.urls") && e.contains("port"));
+        assertThat(FaultlineConfig.parse("alerts: {webhook: {url: \"https://hooks.example:8443/x\"}}\n", Map.of())
+                .isValid()).isTrue();
+    }
+
+    @Test
+    void shouldReportEveryKafkaSettingTheClientsWouldRefuseWithTheOtherErrors() {
+        ConfigResult result = FaultlineConfig.parse("""
+                kafka:
+                  commit.interval.ms: soon
+                  producer.batch.size: big
+                  main.consumer.max.poll.records: many
+                  compression.type: zip
+                  linger.ms: 5
+                  my.interceptor.option: anything
+                windows: {grace: soon}
+                """, Map.of());
+
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.errors()).hasSize(5)
+                .anyMatch(e -> e.contains("kafka.commit.interval.ms") && e.contains("soon"))
+                .anyMatch(e -> e.contains("kafka.producer.batch.size"))
+                .anyMatch(e -> e.contains("kafka.main.consumer.max.poll.records"))
+                .anyMatch(e -> e.contains("kafka.compression.type"))
+                .anyMatch(e -> e.contains("windows.grace"));
+        assertThat(FaultlineConfig.parse("kafka: {linger.ms: 5, producer.acks: all, my.interceptor.option: x}\n",
+                Map.of()).isValid()).isTrue();
+    }
 }
