@@ -76,9 +76,10 @@ final class PeerClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(Answer.NONE);
         }
-        // The body is collected without blocking a thread, and one byte past the bound cuts the exchange.
+        // The body is collected without blocking a thread, and one byte past the bound cuts the exchange. A body
+        // that breaks off (the peer died mid-answer) fails the exchange: half a document is no answer.
         CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
-                info -> BoundedBody.upTo(MAX_ANSWER_BYTES + 1));
+                info -> BoundedBody.whole(MAX_ANSWER_BYTES + 1));
         return exchange
                 .thenApply(r -> r.body().length > MAX_ANSWER_BYTES ? Answer.NONE : new Answer(r.statusCode(), r.body()))
                 // The request timeout covers the headers; this bounds reading the body too.

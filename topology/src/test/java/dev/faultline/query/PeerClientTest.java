@@ -30,4 +30,39 @@ class PeerClientTest {
             assertThat(peer.hungUp.get()).as("stalled exchanges the client closed").isEqualTo(5);
         }
     }
+
+    @Test
+    void shouldTreatAPeerThatDiesHalfWayThroughItsAnswerAsUnreachableNotAsItsAnswer() throws Exception {
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+                PeerClient client = new PeerClient(Duration.ofSeconds(2), Duration.ofSeconds(5), "127.0.0.1:1")) {
+            Thread dying = new Thread(() -> {
+                try (java.net.Socket s = peer.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    int matched = 0;
+                    while (matched < 4) { // the end of the request's head
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                    }
+                    // Promises 100 bytes, sends 19, and the process dies.
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100\r\n\r\n{\"service\":\"a\",\"win")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // the test is over
+                }
+            }, "dying-peer");
+            dying.setDaemon(true);
+            dying.start();
+
+            PeerClient.Answer answer = client.get(new HostInfo("127.0.0.1", peer.getLocalPort()), QueryApi.TOP_CODES,
+                    Map.of("service", "a")).join();
+
+            // QueryApi passes a peer's status and body on: half a document with a 200 is not an answer.
+            assertThat(answer.status()).as("a truncated answer is no answer (0: unreachable)").isZero();
+        }
+    }
 }
