@@ -122,6 +122,11 @@ public final class CatalogDocument {
     }
 
     /** Same key and the same bytes. */
+    /** What validation reads of the record, as one string: its key, content and claimed hash. */
+    String fingerprint() {
+        return key + "/" + sha256 + "/" + headerSha256;
+    }
+
     public boolean sameAs(CatalogDocument other) {
         return other != null && key.equals(other.key) && sha256.equals(other.sha256);
     }

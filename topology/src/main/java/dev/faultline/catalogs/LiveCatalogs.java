@@ -80,6 +80,11 @@ public final class LiveCatalogs implements Supplier<Enricher> {
     private final CatalogLoader loader = new CatalogLoader();
     private final Map<String, CatalogDocument> applied = new TreeMap<>();
     private final Map<String, Rejection> rejected = new TreeMap<>();
+    /**
+     * Catalog id → {@link CatalogDocument#fingerprint} of its rejected record: a re-read of that record is not
+     * validated and reported again, but the same bytes with another header (a corrected hash) are.
+     */
+    private final Map<String, String> rejectedRecords = new java.util.HashMap<>();
     private volatile Enricher current;
 
     private LiveCatalogs(List<CatalogSource> base, Enricher initial, EnricherConfig config, String topic,
@@ -213,16 +218,17 @@ public final class LiveCatalogs implements Supplier<Enricher> {
         CatalogDocument before = applied.get(key);
         if (doc == null) {
             rejected.remove(key);
+            rejectedRecords.remove(key);
             if (before == null) {
                 return Outcome.UNCHANGED;
             }
         } else {
             if (doc.sameAs(before)) {
                 rejected.remove(key);
+                rejectedRecords.remove(key);
                 return Outcome.UNCHANGED;
             }
-            Rejection last = rejected.get(key);
-            if (last != null && last.sha256().equals(doc.sha256())) {
+            if (doc.fingerprint().equals(rejectedRecords.get(key))) {
                 return Outcome.REJECTED; // already reported (a re-read of the same record)
             }
         }
@@ -245,6 +251,9 @@ public final class LiveCatalogs implements Supplier<Enricher> {
             Rejection r = new Rejection(key, doc == null ? null : doc.file(), doc == null ? null : doc.publisher(),
                     doc == null ? "" : doc.sha256(), result.problems());
             rejected.put(key, r);
+            if (doc != null) {
+                rejectedRecords.put(key, doc.fingerprint());
+            }
             LOG.warn(rejectionLine(r, doc == null));
             listener.reloaded(false);
             return Outcome.REJECTED;
@@ -253,6 +262,7 @@ public final class LiveCatalogs implements Supplier<Enricher> {
         applied.clear();
         applied.putAll(candidate);
         rejected.remove(key);
+        rejectedRecords.remove(key);
         if (doc == null) {
             LOG.info("catalog update applied from topic {}: catalog id '{}' removed; catalog version now {}",
                     topic, esc(key), esc(current.catalogVersion()));

@@ -78,6 +78,22 @@ class LiveCatalogsTest {
                 .isInstanceOf(CatalogValidationException.class).hasMessageContaining("does not exist");
     }
 
+    @Test
+    void aDocumentRejectedForAWrongHashHeaderIsAppliedWhenRepublishedWithTheRightOne() {
+        byte[] yaml = doc("acme", "1", "unavailable").content();
+        CatalogDocument wrongHeader = new CatalogDocument("acme", yaml, "acme.yaml", "ci@build", "00".repeat(32));
+        assertThat(live.update("acme", wrongHeader)).isEqualTo(LiveCatalogs.Outcome.REJECTED);
+        assertThat(live.update("acme", wrongHeader)).as("a re-read of the same record").isEqualTo(
+                LiveCatalogs.Outcome.REJECTED);
+        assertThat(reloads).as("reported once").containsExactly(false);
+
+        CatalogDocument fixed = new CatalogDocument("acme", yaml, "acme.yaml", "ci@build", CatalogTopic.sha256(yaml));
+
+        assertThat(live.update("acme", fixed)).isEqualTo(LiveCatalogs.Outcome.APPLIED);
+        assertThat(live.version()).endsWith(",acme@1");
+        assertThat(live.rejection("acme")).isEmpty();
+    }
+
     private static CatalogDocument doc(String id, String version, String cls) {
         String yaml = "id: " + id + "\nversion: \"" + version + "\"\nentries:\n  - code: "
                 + id.toUpperCase() + "_ONE\n    title: One\n    category: C\n    class: " + cls + "\n";
