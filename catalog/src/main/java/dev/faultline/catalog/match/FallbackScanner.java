@@ -143,7 +143,10 @@ final class FallbackScanner {
      * Whether the text marks {@code [start, end)} as a code: enclosed in brackets ({@code (-32013)},
      * {@code [CONFLICT]}), or preceded by a code cue ({@code code=}, {@code error_code: },
      * {@code errorCode=}, {@code error }, {@code err=}, {@code errno }, {@code rpc }) with an
-     * optional {@code =} or {@code :} and spaces between.
+     * optional {@code =} or {@code :} and blanks (spaces, tabs) between. Quotes as JSON, Python or logfmt put
+     * them are allowed around the cue and the token ({@code "code":-32013}, {@code 'code': -32013},
+     * {@code code="-32013"}, {@code "error_code":"Exists"}): a JSON-RPC envelope written into a message, or a
+     * text record that is a JSON-RPC batch, has no other stage to find its code.
      */
     static boolean hasCodeContext(String text, int start, int end) {
         if (start > 0 && end < text.length()) {
@@ -154,16 +157,23 @@ final class FallbackScanner {
             }
         }
         int i = start - 1;
-        while (i >= 0 && text.charAt(i) == ' ') {
+        if (i >= 0 && isQuote(text.charAt(i))) {
+            i--; // the token's opening quote
+        }
+        int beforeBlanks = i;
+        while (i >= 0 && isBlank(text.charAt(i))) {
             i--;
         }
         if (i >= 0 && (text.charAt(i) == '=' || text.charAt(i) == ':')) {
             i--;
-            while (i >= 0 && text.charAt(i) == ' ') {
+            while (i >= 0 && isBlank(text.charAt(i))) {
                 i--;
             }
-        } else if (i == start - 1) {
-            return false; // the token directly follows a non-space, non-separator character
+            if (i >= 0 && isQuote(text.charAt(i))) {
+                i--; // the cue's closing quote: "code":
+            }
+        } else if (i == beforeBlanks) {
+            return false; // the token (or its quote) directly follows a non-blank, non-separator character
         }
         int wordEnd = i + 1;
         while (i >= 0 && (isWord(text.charAt(i)) || text.charAt(i) == '.')) {
@@ -171,6 +181,14 @@ final class FallbackScanner {
         }
         int wordStart = i + 1;
         return wordEnd > wordStart && isCue(text, wordStart, wordEnd);
+    }
+
+    private static boolean isQuote(char c) {
+        return c == '"' || c == '\'';
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     private static final String[] CUES = {"code", "error", "err", "errno", "rpc"};

@@ -58,6 +58,51 @@ class FallbackScannerTest {
         assertThat(codesIn("svc-vault-rpc", message)).containsExactly("vault-rpc:Exists");
     }
 
+    /** A JSON-RPC envelope, or a quoted key, written into a message: the cue is right there, in quotes. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "upstream replied {\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32013,\"message\":\"precondition\"}}",
+            "upstream replied {\"error\": {\"code\": -32013}}",
+            "fs.write failed: code=\"-32013\"",
+            "fs.write failed {'code': -32013}",
+            "fs.write failed {\"error_code\":\"Exists\"}",
+            "fs.write failed\terror\t-32013",
+            "fs.write failed error \"Exists\"",
+    })
+    void shouldMatchRpcNumbersAndWordAliasesAfterAQuotedCueOrTabs(String message) {
+        assertThat(codesIn("svc-vault-rpc", message)).containsExactly("vault-rpc:Exists");
+    }
+
+    /** Whole records the parser reads as text: a JSON-RPC batch is a JSON array; syslog wraps a JSON payload. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32013,\"message\":\"precondition failed\"}}]",
+            "<11>1 2026-11-21T10:15:30Z h1 svc-vault-rpc 42 - - {\"level\":\"error\",\"error\":{\"code\":-32013}}",
+    })
+    void shouldFindTheRpcCodeOfAJsonEnvelopeInATextRecord(String record) {
+        dev.faultline.catalog.event.ParseResult parsed = new dev.faultline.catalog.event.EventParser(
+                dev.faultline.catalog.event.ParseConfig.defaults()).parse(
+                record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.faultline.catalog.event.LogEvent event = ((dev.faultline.catalog.event.ParseResult.Events) parsed).events()
+                .get(0).withServiceIfAbsent("svc-vault-rpc");
+
+        assertThat(matcher.match(event).errors()).extracting(m -> m.entry().catalog() + ":" + m.entry().code())
+                .containsExactly("vault-rpc:Exists");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "status \"-32013\" returned",
+            "the key \"Exists\" already",
+            "{\"count\":-32013}",
+            "{\"codex\": \"Exists\"}",
+            "x\"-32013\" and code\"-32013\"",
+            "\"Exists\"",
+    })
+    void shouldNotTakeQuotesAloneForCodeContext(String message) {
+        assertThat(codesIn("svc-vault-rpc", message)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"E2001", "(E2001)", "E2001.", "\"E2001\"", "code=E2001,", "[E2001]", "E2001:", "/E2001/"})
     void shouldMatchCodesAtExactTokenBoundaries(String token) {
