@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * never echo the request); ignores request bodies (the JDK server drains at most 64 KiB, then drops
  * the connection); rejects over-long URIs; handles requests on a small fixed pool with a bounded
  * queue (when it is full the accepting thread runs the request itself, which slows accepting
- * instead of queueing without bound); never puts exception details into a response.
+ * instead of queueing without bound); closes a connection whose request head has not arrived within
+ * {@value #REQUEST_HEAD_SECONDS} s or whose response has not gone out within {@value #RESPONSE_SECONDS} s (see
+ * {@link #applyServerLimits()}); never puts exception details into a response.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
@@ -56,6 +58,8 @@ public final class OpsServer implements AutoCloseable {
     private static final Pattern MOUNT_PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
     private static final Set<String> GET_HEAD = Collections.unmodifiableSet(new TreeSet<>(Set.of("GET", "HEAD")));
     private static final Set<String> RESERVED = Set.of("/metrics", "/health/live", "/health/ready");
+    static final int REQUEST_HEAD_SECONDS = 5;
+    static final int RESPONSE_SECONDS = 60;
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -79,6 +83,7 @@ public final class OpsServer implements AutoCloseable {
         if (!address.isLoopbackAddress()) {
             LOG.info("ops server binds to non-loopback address {}: make sure only trusted networks reach it", b.host);
         }
+        applyServerLimits();
         this.server = HttpServer.create(new InetSocketAddress(address, b.port), 32);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -92,6 +97,18 @@ public final class OpsServer implements AutoCloseable {
         this.server.setExecutor(executor);
         this.server.createContext("/", this::dispatch);
         b.routes.forEach((path, m) -> mount(path, m.methods(), m.route()));
+    }
+
+    /**
+     * The JDK server reads a request's head on a pool thread and, by default, waits for it without end: a few
+     * clients that never finish theirs (a port scanner, a half-open connection through a proxy) would hold every
+     * thread, {@code /health/live} included, for as long as they stay connected. Its only knobs are system
+     * properties, read once, when the first server of the JVM is made; a value the operator set stays. Public for
+     * other HTTP servers in the same JVM (tests' receivers) that may be made first.
+     */
+    public static void applyServerLimits() {
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_HEAD_SECONDS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
     }
 
     public static Builder builder() {

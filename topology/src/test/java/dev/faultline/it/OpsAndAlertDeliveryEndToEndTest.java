@@ -100,6 +100,7 @@ class OpsAndAlertDeliveryEndToEndTest {
     @Test
     void aFiringAlertFromTheTopologyReachesAlertmanagerThroughTheForwarder() throws Exception {
         LinkedBlockingQueue<String> posts = new LinkedBlockingQueue<>();
+        dev.faultline.ops.OpsServer.applyServerLimits(); // read at the JVM's first server, which may be this one
         HttpServer alertmanager = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         alertmanager.createContext("/api/v2/alerts", ex -> {
             try (InputStream in = ex.getRequestBody()) {

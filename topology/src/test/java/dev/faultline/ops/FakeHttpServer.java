@@ -43,6 +43,7 @@ final class FakeHttpServer implements AutoCloseable {
     private boolean started;
 
     private FakeHttpServer() throws IOException {
+        OpsServer.applyServerLimits(); // the JDK reads them at the JVM's first server, which may be this one
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         server.setExecutor(pool);
         server.createContext("/", this::handle);

@@ -195,4 +195,32 @@ class OpsServerTest {
         start(OpsServer.builder());
         assertThat(get("/metrics").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void shouldAnswerTheLivenessProbeWhileMoreClientsThanThreadsNeverFinishTheirRequest() throws Exception {
+        // The app's pool: 4 request threads, 32 queued.
+        try (OpsServer server = OpsServer.builder().port(0).threads(4, 32).build().start()) {
+            java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port());
+                    s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // and never the blank line
+                    s.getOutputStream().flush();
+                    stalled.add(s);
+                }
+                HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health/live"))
+                        .timeout(Duration.ofSeconds(60)).GET().build();
+
+                HttpResponse<String> r = HttpClient.newHttpClient().send(live, HttpResponse.BodyHandlers.ofString());
+
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(stalled.get(0).getInputStream().read()).as("a stalled connection is closed").isEqualTo(-1);
+            } finally {
+                for (java.net.Socket s : stalled) {
+                    s.close();
+                }
+            }
+        }
+    }
 }
