@@ -187,6 +187,9 @@ public final class FaultlineConfig {
             String name = envToKey(var);
             String origin = "environment " + var;
             ConfigKey<?> key = byName(name);
+            if (isKubernetesServiceLink(var, e.getValue(), key != null)) {
+                continue;
+            }
             if (name.startsWith(KAFKA_PREFIX)) {
                 if (name.length() == KAFKA_PREFIX.length() || name.endsWith(".")) {
                     errors.add(origin + ": names no Kafka setting");
@@ -206,6 +209,26 @@ public final class FaultlineConfig {
             }
             originOf.put(name, origin);
         }
+    }
+
+    private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
+            "FAULTLINE(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)");
+    private static final Pattern SERVICE_LINK_PORT = Pattern.compile("FAULTLINE(_[A-Z0-9_]+)?_PORT");
+    private static final Pattern SERVICE_LINK_URL = Pattern.compile("(tcp|udp|sctp)://.*");
+
+    /**
+     * Whether {@code var} is one Kubernetes sets for a Service whose name starts with {@code faultline} (a Service
+     * named {@code faultline} gives every pod of its namespace {@code FAULTLINE_SERVICE_HOST},
+     * {@code FAULTLINE_PORT=tcp://…}, {@code FAULTLINE_PORT_9400_TCP_ADDR}, …): not configuration, and an error for
+     * each would stop the pod from starting. A {@code *_PORT} whose value is a {@code tcp://} URL is one even where
+     * the name is a key ({@code FAULTLINE_OPS_PORT} of a Service {@code faultline-ops}): no port reads so.
+     */
+    static boolean isKubernetesServiceLink(String var, String value, boolean namesAKey) {
+        if (!namesAKey && SERVICE_LINK_NAME.matcher(var).matches()) {
+            return true;
+        }
+        return SERVICE_LINK_PORT.matcher(var).matches() && value != null
+                && SERVICE_LINK_URL.matcher(value.strip()).matches();
     }
 
     /**

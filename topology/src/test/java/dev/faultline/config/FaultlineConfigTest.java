@@ -382,4 +382,31 @@ class FaultlineConfigTest {
         assertThat(FaultlineConfig.parse("kafka: {linger.ms: 5, producer.acks: all, my.interceptor.option: x}\n",
                 Map.of()).isValid()).isTrue();
     }
+
+    @Test
+    void shouldIgnoreTheVariablesKubernetesSetsForServicesNamedFaultline() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "FAULTLINE_SERVICE_HOST", "10.96.0.12",
+                "FAULTLINE_SERVICE_PORT", "9400",
+                "FAULTLINE_SERVICE_PORT_OPS", "9400",
+                "FAULTLINE_PORT", "tcp://10.96.0.12:9400",
+                "FAULTLINE_PORT_9400_TCP", "tcp://10.96.0.12:9400",
+                "FAULTLINE_PORT_9400_TCP_PROTO", "tcp",
+                "FAULTLINE_PORT_9400_TCP_PORT", "9400",
+                "FAULTLINE_PORT_9400_TCP_ADDR", "10.96.0.12"));
+        // A Service named faultline-ops: its *_PORT lands on a real key, with a value no port has.
+        env.put("FAULTLINE_OPS_SERVICE_HOST", "10.96.0.13");
+        env.put("FAULTLINE_OPS_PORT", "tcp://10.96.0.13:9400");
+        env.put("FAULTLINE_KAFKA_SERVICE_HOST", "10.96.0.14");
+
+        ConfigResult result = FaultlineConfig.parse("", env);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.orThrow().get(FaultlineKeys.OPS_PORT)).isEqualTo(FaultlineKeys.OPS_PORT.defaultValue());
+        assertThat(result.orThrow().kafkaProperties()).doesNotContainKey("service.host");
+        assertThat(FaultlineConfig.parse("", Map.of("FAULTLINE_OPS_PORT", "9500")).orThrow().get(FaultlineKeys.OPS_PORT))
+                .isEqualTo(9500);
+        assertThat(FaultlineConfig.parse("", Map.of("FAULTLINE_OPS_PORTS", "9500")).errors())
+                .anyMatch(e -> e.contains("unknown key"));
+    }
 }
