@@ -161,7 +161,8 @@ public final class FaultlineKeys {
     public static final ConfigKey<List<String>> ALERTS_ALERTMANAGER_URLS = key("alerts.alertmanager.urls",
             STRING_LIST, List.of(), "Alertmanager base URLs to push alerts to, one per instance; empty: off.",
             v -> v.stream().map(FaultlineKeys::httpUrlProblem).filter(java.util.Objects::nonNull).findFirst()
-                    .orElse(v.stream().distinct().count() != v.size() ? "URLs must be distinct" : null));
+                    .orElse(v.stream().map(u -> u.strip().replaceAll("/+$", "")).distinct().count() != v.size()
+                            ? "URLs must be distinct" : null)); // one receiver twice would get every alert twice
     public static final ConfigKey<String> ALERTS_WEBHOOK_URL = key("alerts.webhook.url", STRING, null,
             "URL to POST each alert to as faultline.alert/v1 JSON; unset: off.", FaultlineKeys::httpUrlProblem);
     public static final ConfigKey<Integer> ALERTS_SINK_QUEUE_CAPACITY = key("alerts.sink.queue-capacity", INT,

@@ -357,6 +357,8 @@ class FaultlineConfigTest {
                 .anyMatch(e -> e.contains("alerts.alertmanager.urls") && e.contains("port"));
         assertThat(FaultlineConfig.parse("alerts: {webhook: {url: \"https://hooks.example:8443/x\"}}\n", Map.of())
                 .isValid()).isTrue();
+        assertThat(FaultlineConfig.parse("alerts: {alertmanager: {urls: [\"http://am:9093\", \" http://am:9093/\"]}}\n",
+                Map.of()).errors()).anyMatch(e -> e.contains("URLs must be distinct"));
     }
 
     @Test
