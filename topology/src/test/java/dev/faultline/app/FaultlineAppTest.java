@@ -27,14 +27,7 @@ class FaultlineAppTest {
 
     @Test
     void shouldReportNotYetRunningAndCloseCleanlyWhenNoBrokerAnswers(@TempDir Path state) throws Exception {
-        FaultlineConfig config = FaultlineConfig.parse("""
-                kafka: {bootstrap.servers: "127.0.0.1:1"}
-                processing.guarantee: at_least_once
-                """, Map.of()).orThrow();
-        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
-        Properties overrides = new Properties();
-        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        FaultlineApp app = FaultlineApp.create(config, () -> enricher, overrides);
+        FaultlineApp app = appWithNoBroker("processing.guarantee: at_least_once\n", state);
 
         app.start();
         boolean running = app.awaitRunning(Duration.ofMillis(300));
@@ -76,6 +69,16 @@ class FaultlineAppTest {
     }
 
     /** An app (not started) whose webhook sink holds one alert for a receiver that never answers. */
+    /** An app whose broker never answers, with {@code yaml} added to its config. */
+    private static FaultlineApp appWithNoBroker(String yaml, Path state) {
+        FaultlineConfig config = FaultlineConfig.parse("kafka: {bootstrap.servers: \"127.0.0.1:1\"}\n" + yaml, Map.of())
+                .orThrow();
+        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        return FaultlineApp.create(config, () -> enricher, overrides);
+    }
+
     private static FaultlineApp appHoldingAnAlertFor(ServerSocket hang, Path state) throws Exception {
         FaultlineConfig config = FaultlineConfig.parse("""
                 kafka: {bootstrap.servers: "127.0.0.1:1"}
@@ -138,12 +141,7 @@ class FaultlineAppTest {
     void shouldCloseWithATimeoutBeyondWhatNanosecondsHold(@TempDir Path state) throws Exception {
         // run --close-timeout 110000d parses and is not negative; its nanoseconds overflow a long.
         Duration forever = dev.faultline.config.Durations.parse("110000d");
-        FaultlineConfig config = FaultlineConfig.parse("kafka: {bootstrap.servers: \"127.0.0.1:1\"}\n", Map.of())
-                .orThrow();
-        Enricher enricher = Enricher.create(new CatalogLoader().loadBundled().orThrow(), config.enricherConfig());
-        Properties overrides = new Properties();
-        overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        FaultlineApp app = FaultlineApp.create(config, () -> enricher, overrides);
+        FaultlineApp app = appWithNoBroker("", state);
 
         app.start();
         boolean running = app.awaitRunning(Duration.ofMillis(300));

@@ -2,6 +2,7 @@ package dev.faultline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -43,18 +44,12 @@ class RunCommandTest {
     @Test
     void shouldExitWith2WhenTheFiringTtlDoesNotExceedTheRepeatIntervalWhileDeliveringAlerts(@TempDir Path dir)
             throws Exception {
-        Path file = dir.resolve("faultline.yaml");
-        Files.writeString(file, """
-                kafka: {bootstrap.servers: "127.0.0.1:1"}
-                catalog: {live: false}
-                ops: {port: 0}
+        Run run = runWithFixedCatalogsAndNoBroker(dir, """
                 alerts:
                   repeat-interval: 30m
                   alertmanager: {urls: ["http://127.0.0.1:9093"]}
                   sink: {firing-ttl: 20m}
                 """);
-
-        Run run = run("run", "--config", file.toString());
 
         assertThat(run.exit).isEqualTo(2);
         assertThat(run.err).contains("alerts.sink.firing-ttl: must exceed alerts.repeat-interval");
@@ -63,17 +58,11 @@ class RunCommandTest {
     @Test
     void shouldExitWith2WhenAServiceBindingNamesACatalogThatIsNotLoadedAndCatalogsAreFixed(@TempDir Path dir)
             throws Exception {
-        Path file = dir.resolve("faultline.yaml");
-        Files.writeString(file, """
-                kafka: {bootstrap.servers: "127.0.0.1:1"}
-                catalog: {live: false}
-                ops: {port: 0}
+        Run run = runWithFixedCatalogsAndNoBroker(dir, """
                 services:
                   - {glob: "vault*", catalogs: [vault-rcp]}
                   - {glob: "nefia*", catalogs: [nefia, nefai]}
                 """);
-
-        Run run = run("run", "--config", file.toString());
 
         assertThat(run.exit).isEqualTo(2);
         assertThat(run.err).contains("invalid configuration (2 error(s))")
@@ -115,6 +104,17 @@ class RunCommandTest {
         Run run = run("--help");
 
         assertThat(run.out).contains("run");
+    }
+
+    /** {@code run} with fixed catalogs, an ephemeral ops port, a broker that never answers, and {@code yaml}. */
+    private static Run runWithFixedCatalogsAndNoBroker(Path dir, String yaml) throws IOException {
+        Path file = dir.resolve("faultline.yaml");
+        Files.writeString(file, """
+                kafka: {bootstrap.servers: "127.0.0.1:1"}
+                catalog: {live: false}
+                ops: {port: 0}
+                """ + yaml);
+        return run("run", "--config", file.toString());
     }
 
     private static Run run(String... args) {
