@@ -33,10 +33,10 @@ final class EventCollector {
     private PathRules.Node[] nodes = new PathRules.Node[9];
     private int depth;
     private int scalars;
-    /** Moves on at every push, pop and event: {@link #path()} built at one value is reused until it changes. */
-    private int pathVersion;
-    private int builtPathVersion = -1;
+    /** The last path {@link #path()} built, and the segment Strings it was built from (compared by identity). */
     private String builtPath;
+    private String[] builtSegs = new String[8];
+    private int builtDepth;
 
     private PathRules.Node matchedNode;
     private PathRules.SuffixRule[] matchedSuffix;
@@ -90,8 +90,13 @@ final class EventCollector {
             spans = new int[16];
         }
         depth = 0;
-        pathVersion++;
         builtPath = null;
+        if (builtSegs.length > 64) {
+            builtSegs = new String[8];
+        } else {
+            Arrays.fill(builtSegs, 0, builtDepth, null);
+        }
+        builtDepth = 0;
         scalars = 0;
         matchedNode = null;
         matchedSuffix = null;
@@ -147,7 +152,6 @@ final class EventCollector {
         segs[depth] = segment;
         segments[depth] = resolved;
         depth++;
-        pathVersion++;
         nodes[depth] = parent == null ? null : parent.child(resolved);
     }
 
@@ -187,7 +191,6 @@ final class EventCollector {
 
     void pop(int count) {
         depth -= count;
-        pathVersion++;
     }
 
     /** Counts one scalar. @return true when the event now has more than {@code maxFields} of them */
@@ -382,15 +385,33 @@ final class EventCollector {
     }
 
     /**
-     * The current path as dotted text; built only for values that are kept, once per path (the elements of an
-     * array share it), and at most {@link #MAX_PATH_CHARS} chars.
+     * The current path as dotted text; built only for values that are kept, at most {@link #MAX_PATH_CHARS} chars,
+     * and once for the values that share it: the elements of an array, and the same key in each object of an array
+     * ({@code "error":[{"code":1},{"code":2}]}), whose segments are the same Strings (a parent's, cut once while it
+     * is entered; a rule's name). So what one record keeps in paths stays of the order of its size.
      */
     String path() {
-        if (builtPathVersion != pathVersion) {
+        if (!sameAsBuilt()) {
             builtPath = buildPath();
-            builtPathVersion = pathVersion;
+            if (builtSegs.length < depth) {
+                builtSegs = new String[Math.max(depth, builtSegs.length * 2)];
+            }
+            System.arraycopy(segs, 0, builtSegs, 0, depth);
+            builtDepth = depth;
         }
         return builtPath;
+    }
+
+    private boolean sameAsBuilt() {
+        if (builtPath == null || builtDepth != depth) {
+            return false;
+        }
+        for (int i = depth - 1; i >= 0; i--) {
+            if (seg(i) != builtSegs[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -328,6 +328,36 @@ class EventParserLimitsTest {
     }
 
     @Test
+    void shouldKeepOnePathForTheSameKeyInEveryObjectOfAnArrayUnderALongKey() {
+        // {"жжж…":{"error":[{"code":1},{"code":1},…]}}: each element enters "code" again, under the same parents.
+        String key = "\u0436".repeat(EventCollector.MAX_PATH_CHARS - ".error.code".length());
+        StringBuilder sb = new StringBuilder("{\"").append(key).append("\":{\"error\":[");
+        for (int i = 0; i < 4000; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"code\":1}");
+        }
+
+        List<FieldValue> codes = single(sb.append("]}}").toString()).codeFields();
+
+        assertThat(codes).hasSize(4000);
+        java.util.Set<String> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        codes.forEach(f -> distinct.add(f.field()));
+        assertThat(distinct).hasSize(1);
+        assertThat(codes.get(0).field()).isEqualTo(key + ".error.code");
+    }
+
+    @Test
+    void shouldNotShareAPathBetweenDifferentKeysAtTheSameDepth() {
+        LogEvent event = single("{\"a\":{\"error\":{\"code\":\"E2001\"}},\"b\":{\"error\":{\"code\":\"E2002\"}},"
+                + "\"error\":[{\"code\":\"E2003\"},{\"type\":\"X\"}],\"code\":\"E2004\"}");
+        assertThat(event.codeFields()).extracting(FieldValue::field, FieldValue::value).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a.error.code", "E2001"),
+                org.assertj.core.groups.Tuple.tuple("b.error.code", "E2002"),
+                org.assertj.core.groups.Tuple.tuple("error.code", "E2003"),
+                org.assertj.core.groups.Tuple.tuple("error.type", "X"),
+                org.assertj.core.groups.Tuple.tuple("code", "E2004"));
+    }
+
+    @Test
     void shouldCutEachDistinctPathUnderALongKey() {
         StringBuilder sb = new StringBuilder("{\"").append("k".repeat(100_000)).append("\":{");
         for (int i = 0; i < 1000; i++) {
