@@ -191,7 +191,7 @@ public final class FaultlineApp implements AutoCloseable {
      */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
-        long budget = nanos(timeout);
+        long budget = bounded(timeout).toNanos();
         synchronized (stateLock) {
             while (true) {
                 KafkaStreams.State s = streams.state();
@@ -241,24 +241,27 @@ public final class FaultlineApp implements AutoCloseable {
         return streams;
     }
 
-    /** A timeout in nanoseconds; one beyond what a long holds (about 292 years) waits as good as forever. */
-    private static long nanos(Duration timeout) {
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
+    /** The longest wait any timeout stands for: a century, which every clock's arithmetic holds. */
+    private static final Duration FOREVER = Duration.ofDays(36_525);
+
+    /**
+     * {@code timeout} within [0, a century]: a longer one (run --close-timeout 999999999999d) would overflow the
+     * nanoseconds here and the milliseconds in Kafka's close, which then throws before the close is done.
+     */
+    private static Duration bounded(Duration timeout) {
+        return timeout.isNegative() ? Duration.ZERO : timeout.compareTo(FOREVER) > 0 ? FOREVER : timeout;
     }
 
     /**
-     * Closes within {@code timeout} (committing under exactly-once); returns whether it closed
+     * Closes within {@code requested} (committing under exactly-once); returns whether it closed
      * cleanly in time. A call while another is closing waits for it (within its own timeout) and returns its
      * outcome: a caller that exits the JVM next must not cut that close short.
      */
-    public boolean close(Duration timeout) {
+    public boolean close(Duration requested) {
+        Duration timeout = bounded(requested);
         if (!closed.compareAndSet(false, true)) {
             try {
-                if (!closeDone.await(nanos(timeout), TimeUnit.NANOSECONDS)) {
+                if (!closeDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                     return false;
                 }
             } catch (InterruptedException e) {
@@ -268,7 +271,7 @@ public final class FaultlineApp implements AutoCloseable {
             return closeOutcome.booleanValue();
         }
         long start = System.nanoTime();
-        long budget = nanos(timeout);
+        long budget = timeout.toNanos();
         if (forwarder != null) {
             forwarder.close();
         }

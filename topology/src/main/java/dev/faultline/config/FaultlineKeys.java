@@ -161,7 +161,7 @@ public final class FaultlineKeys {
     public static final ConfigKey<List<String>> ALERTS_ALERTMANAGER_URLS = key("alerts.alertmanager.urls",
             STRING_LIST, List.of(), "Alertmanager base URLs to push alerts to, one per instance; empty: off.",
             v -> v.stream().map(FaultlineKeys::httpUrlProblem).filter(java.util.Objects::nonNull).findFirst()
-                    .orElse(v.stream().map(u -> u.strip().replaceAll("/+$", "")).distinct().count() != v.size()
+                    .orElseGet(() -> v.stream().map(FaultlineKeys::alertmanagerEndpoint).distinct().count() != v.size()
                             ? "URLs must be distinct" : null)); // one receiver twice would get every alert twice
     public static final ConfigKey<String> ALERTS_WEBHOOK_URL = key("alerts.webhook.url", STRING, null,
             "URL to POST each alert to as faultline.alert/v1 JSON; unset: off.", FaultlineKeys::httpUrlProblem);
@@ -261,6 +261,20 @@ public final class FaultlineKeys {
             int port = Integer.parseInt(m.group(1));
             return port >= 1 && port <= 65535 ? null : "port must be between 1 and 65535";
         };
+    }
+
+    /**
+     * The endpoint an Alertmanager URL posts to, as one string per receiver: the base URL and the full
+     * {@code …/api/v2/alerts} are the same, and so are scheme and host in any case. Only for valid URLs.
+     */
+    private static String alertmanagerEndpoint(String url) {
+        java.net.URI u = java.net.URI.create(url.strip());
+        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+        if (path.endsWith("/api/v2/alerts")) {
+            path = path.substring(0, path.length() - "/api/v2/alerts".length());
+        }
+        return u.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + u.getHost().toLowerCase(java.util.Locale.ROOT)
+                + ":" + u.getPort() + path;
     }
 
     /** Never echoes the URL: it may carry credentials. */

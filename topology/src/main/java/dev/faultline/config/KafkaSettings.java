@@ -15,7 +15,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * Checks a {@code kafka:} passthrough value against the Kafka clients' own definitions when the config is read,
  * so a bad one is reported with the other config errors (exit 2) instead of failing later, where the clients are
  * made, with a stack trace. Each value is checked alone, so every bad one is reported. Names Kafka does not define
- * pass, as Kafka lets them pass (interceptors and plugins read their own).
+ * pass, as Kafka lets them pass (interceptors and plugins read their own); so do values that name a config
+ * provider ({@code ${file:/etc/kafka.properties:protocol}}), which Kafka resolves before it checks them. An
+ * unprefixed name Kafka Streams defines is checked as Streams reads it ({@code group.protocol: streams} is a
+ * Streams value the consumer's definition does not know; Streams gives its clients their own).
  */
 final class KafkaSettings {
     private static final ConfigDef STREAMS = StreamsConfig.configDef();
@@ -39,6 +42,9 @@ final class KafkaSettings {
 
     /** Why Kafka would refuse {@code name: value} (a client setting, maybe with a Streams client prefix), or null. */
     static String problem(String name, String value) {
+        if (value.contains("${")) {
+            return null;
+        }
         if (name.startsWith(StreamsConfig.PRODUCER_PREFIX)) {
             return check(List.of(PRODUCER), name.substring(StreamsConfig.PRODUCER_PREFIX.length()), value);
         }
@@ -50,7 +56,10 @@ final class KafkaSettings {
         if (name.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
             return check(List.of(ADMIN), name.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
         }
-        return check(List.of(STREAMS, PRODUCER, CONSUMER, ADMIN), name, value);
+        if (STREAMS.names().contains(name)) {
+            return check(List.of(STREAMS), name, value);
+        }
+        return check(List.of(PRODUCER, CONSUMER, ADMIN), name, value);
     }
 
     private static String check(List<ConfigDef> defs, String key, String value) {

@@ -139,8 +139,9 @@ class FaultlineAppTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCloseWithATimeoutBeyondWhatNanosecondsHold(@TempDir Path state) throws Exception {
-        // run --close-timeout 110000d parses and is not negative; its nanoseconds overflow a long.
-        Duration forever = dev.faultline.config.Durations.parse("110000d");
+        // run --close-timeout 999999999999d parses and is not negative; its nanoseconds, and its milliseconds
+        // (Kafka's close), overflow a long.
+        Duration forever = dev.faultline.config.Durations.parse("999999999999d");
         FaultlineApp app = appWithNoBroker("", state);
 
         app.start();
@@ -150,6 +151,7 @@ class FaultlineAppTest {
         assertThat(running).isFalse();
         assertThat(clean).isTrue();
         assertThat(app.close(forever)).as("a second close returns the first's outcome").isTrue();
+        assertThat(app.close(Duration.ofSeconds(-1))).as("a negative timeout waits for nothing").isTrue();
         app.awaitTermination();
     }
 

@@ -357,8 +357,16 @@ class FaultlineConfigTest {
                 .anyMatch(e -> e.contains("alerts.alertmanager.urls") && e.contains("port"));
         assertThat(FaultlineConfig.parse("alerts: {webhook: {url: \"https://hooks.example:8443/x\"}}\n", Map.of())
                 .isValid()).isTrue();
-        assertThat(FaultlineConfig.parse("alerts: {alertmanager: {urls: [\"http://am:9093\", \" http://am:9093/\"]}}\n",
-                Map.of()).errors()).anyMatch(e -> e.contains("URLs must be distinct"));
+        for (String pair : List.of("\"http://am:9093\", \" http://am:9093/\"",
+                "\"http://am.example:9093/\", \"http://am.example:9093/api/v2/alerts\"",
+                "\"http://am.example:9093\", \"HTTP://AM.EXAMPLE:9093\"")) {
+            assertThat(FaultlineConfig.parse("alerts: {alertmanager: {urls: [" + pair + "]}}\n", Map.of()).errors())
+                    .as(pair).anyMatch(e -> e.contains("URLs must be distinct"));
+        }
+        assertThat(FaultlineConfig.parse("alerts: {alertmanager: {urls: [\"http://am-1:9093\", \"http://am-2:9093\"]}}\n",
+                Map.of()).isValid()).isTrue();
+        assertThat(FaultlineConfig.parse("alerts: {alertmanager: {urls: [\"http://am-1:9093\", \"not a url\"]}}\n",
+                Map.of()).errors()).anyMatch(e -> e.contains("alerts.alertmanager.urls") && !e.contains("invalid value ("));
     }
 
     @Test
@@ -383,6 +391,15 @@ class FaultlineConfigTest {
                 .anyMatch(e -> e.contains("windows.grace"));
         assertThat(FaultlineConfig.parse("kafka: {linger.ms: 5, producer.acks: all, my.interceptor.option: x}\n",
                 Map.of()).isValid()).isTrue();
+        // Kafka Streams' own value for a name the consumer defines otherwise; a config provider's reference.
+        assertThat(FaultlineConfig.parse("kafka: {group.protocol: streams}\n", Map.of()).errors()).isEmpty();
+        assertThat(FaultlineConfig.parse("""
+                kafka:
+                  config.providers: file
+                  config.providers.file.class: org.apache.kafka.common.config.provider.FileConfigProvider
+                  commit.interval.ms: "${file:/etc/faultline/kafka.properties:commit}"
+                  security.protocol: "${file:/etc/faultline/kafka.properties:protocol}"
+                """, Map.of()).errors()).isEmpty();
     }
 
     @Test
