@@ -33,10 +33,18 @@ final class EventCollector {
     private PathRules.Node[] nodes = new PathRules.Node[9];
     private int depth;
     private int scalars;
-    /** The last path {@link #path()} built, and the segment Strings it was built from (compared by identity). */
+    /**
+     * For each level of the path, the number of its push in this event: a level entered again (the next object of
+     * an array) gets a new number, and every level above it too, so two paths whose level {@code d} has the same
+     * number share levels {@code 0..d}.
+     */
+    private int[] enteredAt = new int[8];
+    private int pushes;
+    /** The last path {@link #path()} built: its depth, its parent level's push number and its last segment. */
     private String builtPath;
-    private String[] builtSegs = new String[8];
     private int builtDepth;
+    private int builtParentPush;
+    private String builtLast;
 
     private PathRules.Node matchedNode;
     private PathRules.SuffixRule[] matchedSuffix;
@@ -88,15 +96,12 @@ final class EventCollector {
             nodes = new PathRules.Node[9];
             nodes[0] = rules.root;
             spans = new int[16];
+            enteredAt = new int[8];
         }
         depth = 0;
+        pushes = 0;
         builtPath = null;
-        if (builtSegs.length > 64) {
-            builtSegs = new String[8];
-        } else {
-            Arrays.fill(builtSegs, 0, builtDepth, null);
-        }
-        builtDepth = 0;
+        builtLast = null;
         scalars = 0;
         matchedNode = null;
         matchedSuffix = null;
@@ -146,11 +151,13 @@ final class EventCollector {
         if (depth == segs.length) {
             segs = Arrays.copyOf(segs, depth * 2);
             segments = Arrays.copyOf(segments, depth * 2);
+            enteredAt = Arrays.copyOf(enteredAt, depth * 2);
             nodes = Arrays.copyOf(nodes, depth * 2 + 1);
         }
         PathRules.Node parent = nodes[depth];
         segs[depth] = segment;
         segments[depth] = resolved;
+        enteredAt[depth] = ++pushes;
         depth++;
         nodes[depth] = parent == null ? null : parent.child(resolved);
     }
@@ -387,31 +394,24 @@ final class EventCollector {
     /**
      * The current path as dotted text; built only for values that are kept, at most {@link #MAX_PATH_CHARS} chars,
      * and once for the values that share it: the elements of an array, and the same key in each object of an array
-     * ({@code "error":[{"code":1},{"code":2}]}), whose segments are the same Strings (a parent's, cut once while it
-     * is entered; a rule's name). So what one record keeps in paths stays of the order of its size.
+     * ({@code "error":[{"code":1},{"code":2}]}): same parents (their levels not entered again) and the same last
+     * segment String (a rule's name; identity implies the same text). So what one record keeps in paths stays of
+     * the order of its size.
      */
     String path() {
-        if (!sameAsBuilt()) {
+        int d = depth;
+        if (d == 0) {
+            return "";
+        }
+        int parentPush = d < 2 ? 0 : enteredAt[d - 2];
+        String last = seg(d - 1);
+        if (builtPath == null || d != builtDepth || parentPush != builtParentPush || last != builtLast) {
             builtPath = buildPath();
-            if (builtSegs.length < depth) {
-                builtSegs = new String[Math.max(depth, builtSegs.length * 2)];
-            }
-            System.arraycopy(segs, 0, builtSegs, 0, depth);
-            builtDepth = depth;
+            builtDepth = d;
+            builtParentPush = parentPush;
+            builtLast = last;
         }
         return builtPath;
-    }
-
-    private boolean sameAsBuilt() {
-        if (builtPath == null || builtDepth != depth) {
-            return false;
-        }
-        for (int i = depth - 1; i >= 0; i--) {
-            if (seg(i) != builtSegs[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
