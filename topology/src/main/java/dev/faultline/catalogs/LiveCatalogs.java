@@ -79,12 +79,15 @@ public final class LiveCatalogs implements Supplier<Enricher> {
     private final ReloadListener listener;
     private final CatalogLoader loader = new CatalogLoader();
     private final Map<String, CatalogDocument> applied = new TreeMap<>();
-    private final Map<String, Rejection> rejected = new TreeMap<>();
     /**
-     * Catalog id → {@link CatalogDocument#fingerprint} of its rejected record: a re-read of that record is not
-     * validated and reported again, but the same bytes with another header (a corrected hash) are.
+     * Catalog id → why its latest record was not applied, with that record's {@link CatalogDocument#fingerprint}
+     * (null for a tombstone): a re-read of that record is not validated and reported again, but the same bytes
+     * with another header (a corrected hash) are.
      */
-    private final Map<String, String> rejectedRecords = new java.util.HashMap<>();
+    private final Map<String, Rejected> rejected = new TreeMap<>();
+
+    private record Rejected(Rejection rejection, String fingerprint) {
+    }
     private volatile Enricher current;
 
     private LiveCatalogs(List<CatalogSource> base, Enricher initial, EnricherConfig config, String topic,
@@ -209,7 +212,7 @@ public final class LiveCatalogs implements Supplier<Enricher> {
 
     /** Why the latest document of {@code catalogId} was not applied, if it was not. */
     public synchronized Optional<Rejection> rejection(String catalogId) {
-        return Optional.ofNullable(rejected.get(catalogId));
+        return Optional.ofNullable(rejected.get(catalogId)).map(Rejected::rejection);
     }
 
     /** A record of the catalog topic: {@code doc} is {@code null} for a tombstone of {@code key}. */
@@ -218,17 +221,16 @@ public final class LiveCatalogs implements Supplier<Enricher> {
         CatalogDocument before = applied.get(key);
         if (doc == null) {
             rejected.remove(key);
-            rejectedRecords.remove(key);
             if (before == null) {
                 return Outcome.UNCHANGED;
             }
         } else {
             if (doc.sameAs(before)) {
                 rejected.remove(key);
-                rejectedRecords.remove(key);
                 return Outcome.UNCHANGED;
             }
-            if (doc.fingerprint().equals(rejectedRecords.get(key))) {
+            Rejected last = rejected.get(key);
+            if (last != null && doc.fingerprint().equals(last.fingerprint())) {
                 return Outcome.REJECTED; // already reported (a re-read of the same record)
             }
         }
@@ -250,10 +252,7 @@ public final class LiveCatalogs implements Supplier<Enricher> {
         if (!result.isValid()) {
             Rejection r = new Rejection(key, doc == null ? null : doc.file(), doc == null ? null : doc.publisher(),
                     doc == null ? "" : doc.sha256(), result.problems());
-            rejected.put(key, r);
-            if (doc != null) {
-                rejectedRecords.put(key, doc.fingerprint());
-            }
+            rejected.put(key, new Rejected(r, doc == null ? null : doc.fingerprint()));
             LOG.warn(rejectionLine(r, doc == null));
             listener.reloaded(false);
             return Outcome.REJECTED;
@@ -262,7 +261,6 @@ public final class LiveCatalogs implements Supplier<Enricher> {
         applied.clear();
         applied.putAll(candidate);
         rejected.remove(key);
-        rejectedRecords.remove(key);
         if (doc == null) {
             LOG.info("catalog update applied from topic {}: catalog id '{}' removed; catalog version now {}",
                     topic, esc(key), esc(current.catalogVersion()));

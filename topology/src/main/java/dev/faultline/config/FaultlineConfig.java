@@ -108,7 +108,7 @@ public final class FaultlineConfig {
                     errors.add(originOf.get(e.getKey()) + ": " + e.getKey() + ": set '" + owner + "' instead");
                 }
                 String value = scalarText(e.getValue());
-                String problem = owner == null && value != null ? KafkaSettings.problem(client, value) : null;
+                String problem = owner == null ? KafkaSettings.problem(client, value) : null;
                 if (problem != null) {
                     errors.add(originOf.get(e.getKey()) + ": " + e.getKey() + ": " + problem);
                 }

@@ -1,5 +1,6 @@
 package dev.faultline.config;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -67,7 +68,7 @@ final class KafkaSettings {
             if (!def.names().contains(key)) {
                 continue;
             }
-            Map<String, Object> props = new java.util.HashMap<>(REQUIRED);
+            Map<String, Object> props = new HashMap<>(REQUIRED);
             props.put(key, value);
             try {
                 def.parse(props);
