@@ -184,6 +184,15 @@ final class EventCollector {
      */
     int pushRawKey(int from, int to) {
         byte[] b = source;
+        if (to - from <= 16) {
+            // Most keys: two words hold the whole key, so one test finds a dot and they are the lookup's key too.
+            long head = PathRules.head(b, from, to);
+            long tail = PathRules.tail(b, from, to);
+            if (!hasDot(head) && !hasDot(tail)) {
+                pushRaw(from, to, rules.segment(b, from, to, head, tail));
+                return 1;
+            }
+        }
         int count = 0;
         int partFrom = from;
         for (int k = from; k <= to; k++) {
@@ -194,6 +203,12 @@ final class EventCollector {
             }
         }
         return count;
+    }
+
+    /** Whether one of the eight bytes of {@code word} is a '.' (exact: a borrow only follows a true match). */
+    private static boolean hasDot(long word) {
+        long x = word ^ 0x2E2E2E2E2E2E2E2EL;
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
 
     void pop(int count) {
@@ -400,8 +415,9 @@ final class EventCollector {
      */
     String path() {
         int d = depth;
-        if (d == 0) {
-            return "";
+        PathRules.Node node = nodes[d];
+        if (node != null) {
+            return node.path; // a path some rule names (the root's is ""): its text was built with the rules
         }
         int parentPush = d < 2 ? 0 : enteredAt[d - 2];
         String last = seg(d - 1);

@@ -447,7 +447,11 @@ final class JsonLexer {
 
     /** The ':' after a member name that closed at {@code quote}. @return the index after it */
     int colon(int quote) {
-        int i = skipWhitespace(quote + 1);
+        int i = quote + 1;
+        if (i < end && bytes[i] == ':') {
+            return i + 1; // compact JSON, as most loggers write it
+        }
+        i = skipWhitespace(i);
         if (bytes[i] != ':') {
             throw malformed(i);
         }
@@ -471,6 +475,10 @@ final class JsonLexer {
      * @return the index after it; {@link #lastClosed} says whether it closed the container
      */
     int separator(int i, boolean array) {
+        if (i + 1 < end && bytes[i] == ',' && (array || bytes[i + 1] == '"')) {
+            lastClosed = false; // compact JSON, as most loggers write it
+            return i + 1;
+        }
         i = skipWhitespace(i);
         byte x = bytes[i];
         if (x == ',') {

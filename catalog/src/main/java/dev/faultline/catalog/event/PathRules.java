@@ -76,6 +76,8 @@ final class PathRules {
         int metaPriority;
         /** Whether anything at all is attached here, so a reader can skip a scalar with one test. */
         boolean hasRole;
+        /** This node's path as dotted text, built once: a value kept at a path a rule names needs no String. */
+        String path = "";
 
         /** The child for a segment {@link PathRules#segment resolved} once per key; null when none. */
         Node child(Segment segment) {
@@ -267,9 +269,12 @@ final class PathRules {
      * bytes, so a key no rule names never becomes a String.
      */
     Segment segment(byte[] bytes, int from, int to) {
+        return segment(bytes, from, to, head(bytes, from, to), tail(bytes, from, to));
+    }
+
+    /** As {@link #segment(byte[], int, int)}, with the key's {@link #head} and {@link #tail} already read. */
+    Segment segment(byte[] bytes, int from, int to, long head, long tail) {
         int length = to - from;
-        long head = head(bytes, from, to);
-        long tail = tail(bytes, from, to);
         Segment[] table = byteTable;
         int mask = table.length - 1;
         int slot = wordSlot(head, tail, length, byteShift);
@@ -339,13 +344,14 @@ final class PathRules {
         }
     }
 
-    /** Sets {@link Node#hasRole} and {@link Node#childById} once every segment has its id. */
+    /** Sets {@link Node#hasRole}, {@link Node#childById} and {@link Node#path} once every segment has its id. */
     private static void compile(Node n, int segments, Map<String, Segment> byName) {
         n.hasRole = n.code != null || n.message || n.meta != META_NONE;
         if (!n.children.isEmpty()) {
             n.childById = new Node[segments];
             for (Map.Entry<String, Node> c : n.children.entrySet()) {
                 n.childById[byName.get(c.getKey()).id] = c.getValue();
+                c.getValue().path = n.path.isEmpty() ? c.getKey() : n.path + '.' + c.getKey();
                 compile(c.getValue(), segments, byName);
             }
         }
