@@ -99,6 +99,11 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
     private KeyValueStore<Bytes, byte[]> store;
     /** The store's content, as objects, by {@code size|windowStart|series}. */
     private final Map<String, Held> partials = new HashMap<>();
+    /**
+     * This task's event time: the newest {@link Routed.Event#progress} of its events, not of their occurrences,
+     * whose time is their host's clock. Closes windows here (an occurrence later than it is forwarded alone, to be
+     * dropped downstream) and is what watermarks carry.
+     */
     private long maxEventTime = Long.MIN_VALUE;
     /** Whether a flush has happened since an event was first seen: the task's first event is flushed at once. */
     private boolean flushedSinceFirstEvent;
@@ -181,8 +186,7 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         for (Map.Entry<String, byte[]> c : counts.entrySet()) {
             Held h = partials.get(c.getKey());
             if (h != null) {
-                readCounts(c.getValue(), h.partial.agg);
-                maxEventTime = Math.max(maxEventTime, h.partial.timestamp());
+                readCounts(c.getValue(), h.partial.agg); // time comes back with the next event, not the logs'
                 heldUntil = Math.min(heldUntil, h.partial.windowStart + h.partial.sizeMs + slackMs);
             }
         }
@@ -195,24 +199,28 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
             return;
         }
         stalls.ran(context.currentSystemTimeMs());
+        // This task's time is how far its partition has progressed (EventTime.progress: never past the record's own
+        // time), not the log's time: one host with a fast clock must not close the windows every other host is
+        // still writing to. At most the event's own time, so none of its occurrences is late by it.
+        if (ev.progress() > maxEventTime) {
+            maxEventTime = ev.progress();
+            lastAdvancedAt = context.currentSystemTimeMs();
+        }
         for (Occurrence o : ev.occurrences()) {
             if (o.isTick()) {
                 continue;
             }
             long t = o.t;
-            if (t > maxEventTime) {
-                maxEventTime = t;
-                lastAdvancedAt = context.currentSystemTimeMs();
-            }
             String series = o.aggregateKey();
             for (long size : sizesMs) {
                 long start = windowStart(t, size);
                 if (start + size + graceMs <= maxEventTime) {
-                    // Closed already. Flush first, so the windowed aggregate's stream time is where it
-                    // would be without the combiner, then let it drop (and count) the occurrence as before.
+                    // Closed already. Flush first, and say how far this task is, so the windowed aggregate's time
+                    // is where it would be without the combiner; then let it drop (and count) the occurrence.
                     flush();
+                    sendWatermark();
                     context.forward(new Record<>(series,
-                            new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), t,
+                            new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), stamp(t),
                             sourceHeaders()));
                     continue;
                 }
@@ -271,12 +279,21 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
         List<Held> out = new ArrayList<>(partials.values());
         out.sort(FLUSH_ORDER);
         for (Held h : out) {
-            context.forward(new Record<>(h.series, h.partial, h.partial.timestamp(), sourceHeaders()));
+            context.forward(new Record<>(h.series, h.partial, stamp(h.partial.timestamp()), sourceHeaders()));
             store.delete(h.countsKey);
             store.delete(h.metaKey);
         }
         partials.clear();
         heldUntil = Long.MAX_VALUE;
+    }
+
+    /**
+     * A record time for an event time {@code t}: at most this task's time (or, before its first event after a
+     * restart, the wall clock). A log's own time may be ahead of its record's, further than a broker accepts.
+     */
+    private long stamp(long t) {
+        long cap = maxEventTime != Long.MIN_VALUE ? maxEventTime : context.currentSystemTimeMs();
+        return Math.max(0, Math.min(t, cap));
     }
 
     /** Sends this task's watermark to every partition, once it has seen an event. */

@@ -3,6 +3,8 @@ package dev.faultline.topology;
 import dev.faultline.config.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
@@ -155,7 +157,9 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             if (p.isWatermark()) {
                 progress.put(SOURCE_PREFIX + id, clock.heard(id, p.windowStart, idleMs(record), now));
             } else {
-                clock.heard(id, record.timestamp(), 0, now);
+                // Alive, but its time moves on watermarks only: a partial's time is its newest log's, and one host
+                // with a fast clock would close the windows every other host is still writing to.
+                clock.heard(id, Long.MIN_VALUE, 0, now);
             }
         }
         if (!p.isWatermark()) {
@@ -175,6 +179,10 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             dropped.record(1.0, context.currentSystemTimeMs());
             return;
         }
+        // The put moves the store's time to this window: a window older than that by the retention would be gone
+        // unseen. So it goes out first, with what it has, whatever holds back the watermarks (the start-up hold, a
+        // lagging partition); its later partials are then dropped and counted.
+        emitClosed(i, start - (retentionsMs[i] - 2 * size - graceMs));
         ValueAndTimestamp<WindowAggregate> old = stores[i].fetch(key, start);
         WindowAggregate agg = old == null || old.value() == null ? new WindowAggregate() : old.value();
         agg.merge(p.agg, maxHosts);
@@ -223,23 +231,25 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
         if (nextStart[i] != Long.MIN_VALUE && lastClosed < nextStart[i]) {
             return;
         }
-        // Windows older than the retention are gone from the store; the rest go out oldest first, one window
-        // start at a time, so a reader of the topic sees final results in window order, as the DSL emitted them.
-        long from = Math.max(0, lastClosed - retentionsMs[i]) / size * size;
-        if (nextStart[i] != Long.MIN_VALUE) {
-            from = Math.max(from, nextStart[i]);
+        // From the first window not emitted, however far back: a window is emitted before a put could expire it
+        // (add), so everything in between that the store still holds is unseen. Before the first emit, windows
+        // older than the retention are gone from the store anyway. One range read (the store skips expired
+        // segments), then oldest window first, so a reader of the topic sees final results in window order, as
+        // the DSL emitted them; within a window, in the store's order.
+        long from = nextStart[i] != Long.MIN_VALUE ? nextStart[i]
+                : Math.max(0, lastClosed - retentionsMs[i]) / size * size;
+        List<KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>>> closed = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
+                stores[i].fetchAll(from, lastClosed)) {
+            it.forEachRemaining(closed::add);
         }
-        for (long start = from; start <= lastClosed; start += size) {
-            try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
-                    stores[i].fetchAll(start, start)) {
-                while (it.hasNext()) {
-                    KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>> kv = it.next();
-                    WindowAggregate agg = kv.value.value();
-                    context.forward(new Record<>(AggregateJson.key(agg, labels[i], start),
-                            AggregateJson.toBytes(agg, labels[i], size, start, start + size, maxSampleChars),
-                            kv.value.timestamp()));
-                }
-            }
+        closed.sort(Comparator.comparingLong(kv -> kv.key.window().start())); // stable
+        for (KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>> kv : closed) {
+            WindowAggregate agg = kv.value.value();
+            long start = kv.key.window().start();
+            context.forward(new Record<>(AggregateJson.key(agg, labels[i], start),
+                    AggregateJson.toBytes(agg, labels[i], size, start, start + size, maxSampleChars),
+                    kv.value.timestamp()));
         }
         nextStart[i] = lastClosed + size;
         progress.put(EMITTED_PREFIX + size, nextStart[i]);

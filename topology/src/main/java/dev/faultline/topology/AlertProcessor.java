@@ -137,13 +137,15 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                 }
                 return;
             }
-            s = AlertState.start(o, AlertState.firstWindow(record.timestamp(), judgedTo, policy));
+            s = AlertState.start(o, AlertState.firstWindow(o.t, judgedTo, policy));
             series++;
         }
-        AlertState.Notice n = s.onOccurrence(o, record.timestamp(), judgedTo, policy);
+        AlertState.Notice n = s.onOccurrence(o, o.t, judgedTo, policy);
         store.put(fp, s);
         if (n == AlertState.Notice.FIRING || n == AlertState.Notice.REMINDER) {
-            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, record.timestamp(),
+            // The record carries its partition's progress, at most the input record's time: a log's own time may
+            // be ahead of it (within the future skew), further than a broker accepts.
+            emit(fp, s, "firing", n == AlertState.Notice.REMINDER, o.t, Math.min(o.t, record.timestamp()),
                     Alert.millisHeader(record.headers(), EnrichProcessor.INGESTED_AT_HEADER));
         }
     }
@@ -161,7 +163,7 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
                 } else if (wasFiring) {
                     changed.add(kv);
                     if (n == AlertState.Notice.RESOLVED) {
-                        emit(kv.key, kv.value, "resolved", false, streamTime, -1);
+                        emit(kv.key, kv.value, "resolved", false, streamTime, streamTime, -1);
                     }
                 }
             }
@@ -172,20 +174,21 @@ final class AlertProcessor implements Processor<String, Occurrence, String, byte
         series = Math.max(0, series - evicted.size());
     }
 
-    private void emit(String fp, AlertState s, String status, boolean reminder, long at, long ingestedAt) {
+    private void emit(String fp, AlertState s, String status, boolean reminder, long at, long recordTime,
+            long ingestedAt) {
         CatalogEntry entry = null;
         if (Occurrence.CODE.equals(s.kind)) {
             entry = enricher.get().catalogs().catalog(s.catalog).flatMap(c -> c.entry(s.code)).orElse(null);
         }
         byte[] json = AlertJson.toBytes(fp, s, status, reminder, entry, policy, at);
-        // Timestamped with event time (windows and alerts downstream are about it); the emission's wall-clock time
-        // goes in a header, for judging staleness when it is delivered.
+        // Timestamped with event time (windows and alerts downstream are about it), capped as above; the
+        // emission's wall-clock time goes in a header, for judging staleness when it is delivered.
         RecordHeaders headers = new RecordHeaders();
         headers.add(Alert.EMITTED_AT_HEADER, Alert.millisHeader(context.currentSystemTimeMs()));
         if (ingestedAt >= 0) {
             headers.add(Alert.INGESTED_AT_HEADER, Alert.millisHeader(ingestedAt));
         }
-        context.forward(new Record<>(fp, json, at, headers));
+        context.forward(new Record<>(fp, json, Math.max(0, recordTime), headers));
         if (metrics != null) {
             metrics.recordAlert(reminder ? "reminder" : status);
         }

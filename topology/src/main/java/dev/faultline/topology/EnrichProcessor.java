@@ -150,7 +150,8 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 // The record's timestamp: its arrival with LogAppendTime topics or producers stamping the send time.
                 headers.add(INGESTED_AT_HEADER, Alert.millisHeader(record.timestamp()));
             }
-            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ), t, headers));
+            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ, progress),
+                    progress, headers));
         }
         return out;
     }

@@ -14,7 +14,9 @@ sealed interface Routed {
      *
      * @param json        {@code faultline.enriched/v1} bytes, or {@code null} when not emitted
      * @param occurrences code, class and service-total projections (and a tick when due)
+     * @param progress    how far its input partition has progressed with it ({@link EventTime#progress}): its event
+     *                    time, but no later than its record's time
      */
-    record Event(byte[] json, List<Occurrence> occurrences) implements Routed {
+    record Event(byte[] json, List<Occurrence> occurrences, long progress) implements Routed {
     }
 }

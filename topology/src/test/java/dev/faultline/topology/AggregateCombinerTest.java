@@ -145,7 +145,8 @@ class AggregateCombinerTest {
 
             // 10:01:30.1 closes the 10:00 window (end 10:01 + 30 s grace) but is held back in the combiner;
             // the late occurrence arrives before the next flush.
-            f.logAt(rt, TopologyFixture.line(T0.plusMillis(90_100), SVC, "h1", null, "closes 10:00, held back"));
+            f.logAt(T0.plusMillis(90_100),
+                    TopologyFixture.line(T0.plusMillis(90_100), SVC, "h1", null, "closes 10:00, held back"));
             f.logAt(rt, TopologyFixture.line(T0.plusSeconds(30), SVC, "h3", "VPN_NOT_READY", "late, beyond grace"));
 
             assertThat(dropped(f)).as("dropped-records metric").isGreaterThan(droppedBefore);
@@ -270,7 +271,7 @@ class AggregateCombinerTest {
                 .filter(r -> !r.key().equals(AggregateCombiner.WATERMARK_KEY)).toList();
     }
 
-    private static TestOutputTopic<String, byte[]> repartition(TopologyFixture f) {
+    static TestOutputTopic<String, byte[]> repartition(TopologyFixture f) {
         String appId = f.config.streamsProperties().getProperty("application.id");
         return f.driver.createOutputTopic(appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition",
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer());

@@ -1,0 +1,130 @@
+package dev.faultline.topology;
+
+import static dev.faultline.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Windows are neither lost nor closed early by how event time moves: a backlog or a gap of hours (the window stores
+ * keep 2 x size + grace + 1 h), a restart in the middle of a catch-up, one host's fast clock. Defaults: 1m windows,
+ * 30s grace, 5m max future skew.
+ */
+class AggregateBacklogAndClockTest {
+    private static final String SVC = "nefia-agent";
+
+    @Test
+    void shouldNotMakeOtherHostsEventsLateWhenOneHostsClockIsFastWithinTheAllowedSkew() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.log(T0.plusSeconds(10), SVC, "h1", "VPN_NOT_READY", "on time");
+            // Host h2's clock runs 4 minutes fast (within event-time.max-future-skew: 5m); its record reaches Kafka now.
+            f.logAt(T0.plusSeconds(11),
+                    TopologyFixture.line(T0.plusSeconds(251), SVC, "h2", "VPN_NOT_READY", "fast clock"));
+            // h1 goes on logging in real time, well inside the 10:00 window.
+            f.log(T0.plusSeconds(20), SVC, "h1", "VPN_NOT_READY", "on time again");
+            f.log(T0.plusSeconds(30), SVC, "h1", "VPN_NOT_READY", "and again");
+            double dropped = WindowedAggregatesTest.dropped(f);
+            f.log(T0.plusSeconds(600), SVC, "h1", null, "close everything");
+
+            List<JsonNode> tenOClock = f.aggregates.readRecordsToList().stream()
+                    .map(r -> TopologyFixture.json(r.value()))
+                    .filter(a -> a.get("kind").asText().equals("code"))
+                    .filter(a -> a.at("/window/start").asText().equals(T0.toString())).toList();
+            assertThat(dropped).as("h1's on-time events dropped as late").isZero();
+            assertThat(tenOClock).singleElement()
+                    .satisfies(a -> assertThat(a.get("count").asLong()).as("h1's 10:00 count").isEqualTo(3));
+        }
+    }
+
+    @Test
+    void shouldEmitTheWindowBeforeAGapOfTwoHoursInEventTime() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            // A backlog read after downtime (no wall-clock time passes): two errors at 10:00, then the input's next
+            // event two hours later (a quiet night, say). One partition, nothing lagging.
+            f.log(T0.plusSeconds(10), SVC, "h1", "VPN_NOT_READY", "a");
+            f.log(T0.plusSeconds(12), SVC, "h1", "VPN_NOT_READY", "b");
+            f.log(T0.plusSeconds(7200), SVC, "h1", null, "two hours later");
+            f.log(T0.plusSeconds(10800), SVC, "h1", null, "close everything");
+            double dropped = WindowedAggregatesTest.dropped(f);
+
+            List<JsonNode> tenOClock = f.aggregates.readRecordsToList().stream()
+                    .map(r -> TopologyFixture.json(r.value()))
+                    .filter(a -> a.at("/window/start").asText().equals(T0.toString())).toList();
+            assertThat(tenOClock).as("the 10:00 window's results (dropped-records: " + dropped + ")")
+                    .extracting(a -> a.get("kind").asText() + "=" + a.get("count").asLong())
+                    .containsExactlyInAnyOrder("code=2", "class=2", "service-total=2");
+        }
+    }
+
+    @Test
+    void shouldEmitTheOpenWindowsWhenAPartitionJumpsTwoHoursAheadInOneStep() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = repartition(f);
+            long window = T0.toEpochMilli();
+            partial(repartition, "0_1", window, T0.plusSeconds(10), 1);
+            partial(repartition, "0_0", window, T0.plusSeconds(10), 1);
+            // Partition 0's next record is two hours ahead (a gap in its input, or one record with a clock ahead).
+            partial(repartition, "0_0", window + 7_200_000, T0.plusSeconds(7_210), 1);
+            double dropped = WindowedAggregatesTest.dropped(f);
+            // README: beyond an hour ahead "the oldest windows are emitted with what they have, before the store
+            // would drop them".
+            assertThat(f.aggregates.readRecordsToList()).as("the 10:00 window (dropped-records: " + dropped + ")")
+                    .extracting(r -> TopologyFixture.json(r.value()))
+                    .filteredOn(a -> a.at("/window/start").asText().equals(T0.toString()))
+                    .extracting(a -> a.get("count").asLong()).containsExactly(2L);
+        }
+    }
+
+    @Test
+    void shouldEmitEveryWindowOfABacklogReadDuringTheStartUpHold() {
+        // A restart after three hours of downtime (or a first start with auto.offset.reset=earliest): the backlog is
+        // read in the first seconds, inside the start-up hold (one idle timeout of wall-clock time).
+        try (TopologyFixture f = new TopologyFixture("", null, FaultlineTopology.COMBINE_MAX_PARTIALS, false)) {
+            for (int minute = 0; minute <= 180; minute++) {
+                f.log(T0.plusSeconds(60L * minute + 10), SVC, "h1", "VPN_NOT_READY", "backlog " + minute);
+            }
+            f.advanceWallClock(java.time.Duration.ofSeconds(31)); // the hold is over
+            f.log(T0.plusSeconds(4 * 3600), SVC, "h1", null, "live again: closes everything read");
+            double dropped = WindowedAggregatesTest.dropped(f);
+
+            List<String> codeWindows = f.aggregates.readRecordsToList().stream()
+                    .map(r -> TopologyFixture.json(r.value()))
+                    .filter(a -> a.get("kind").asText().equals("code"))
+                    .map(a -> a.at("/window/start").asText()).toList();
+            assertThat(codeWindows).as("one 1m code window per backlog minute (dropped-records: " + dropped + ")")
+                    .hasSize(181).contains(T0.toString());
+        }
+    }
+
+    static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
+        String appId = f.config.streamsProperties().getProperty("application.id");
+        return f.driver.createInputTopic(appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition",
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    /** A code partial of {@code count} VPN_NOT_READY occurrences in the 1m window at {@code windowStart}. */
+    static void partial(TestInputTopic<String, byte[]> topic, String source, long windowStart, Instant last,
+            long count) {
+        WindowAggregate a = new WindowAggregate();
+        a.kind = Occurrence.CODE;
+        a.svc = SVC;
+        a.catalog = "nefia";
+        a.code = "VPN_NOT_READY";
+        a.cls = "unavailable";
+        a.count = count;
+        a.firstSeen = last.toEpochMilli();
+        a.lastSeen = last.toEpochMilli();
+        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t", new PartialAggregate(60_000, windowStart, a));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        topic.pipeInput(new TestRecord<>("code|" + SVC + "|nefia|VPN_NOT_READY", value, headers, last));
+    }
+}
