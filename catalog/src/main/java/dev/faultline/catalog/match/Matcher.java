@@ -131,6 +131,12 @@ public final class Matcher {
          */
         private int resolved;
         private int ambiguous;
+        /**
+         * For each finding in {@link #errors}: the entries that share the token it was resolved from, when that
+         * token is shared ({@code E9001}: INTERNAL and SESSION_NOT_FOUND); else null. Created with the first
+         * finding from a shared token.
+         */
+        private ArrayList<List<CatalogEntry>> sharedBy;
 
         Collector(List<String> scope) {
             this.scope = scope;
@@ -168,8 +174,17 @@ public final class Matcher {
                 }
             }
             ErrorMatch match;
+            List<CatalogEntry> shared = null;
             if (chosen != null && chosen.owner() != null) {
-                if (resolved >= MAX_ERRORS_PER_EVENT || contains(chosen.owner())) {
+                shared = chosen.claimants().size() > 1 ? chosen.claimants() : null;
+                int held = indexOf(chosen.owner());
+                if (held >= 0) {
+                    if (shared == null && sharedBy != null) {
+                        sharedBy.set(held, null); // named by a token of its own too: never folded
+                    }
+                    return;
+                }
+                if (resolved >= MAX_ERRORS_PER_EVENT) {
                     return;
                 }
                 match = new ErrorMatch(chosen.owner(), List.of(), matched, stage, field);
@@ -192,20 +207,29 @@ public final class Matcher {
             if (errors == null) {
                 errors = new ArrayList<>(2);
             }
+            if (shared != null && sharedBy == null) {
+                sharedBy = new ArrayList<>(errors.size() + 1);
+                for (int i = 0; i < errors.size(); i++) {
+                    sharedBy.add(null);
+                }
+            }
             errors.add(match);
+            if (sharedBy != null) {
+                sharedBy.add(shared);
+            }
         }
 
-        /** Whether an unambiguous finding of {@code entry} is already held. */
-        private boolean contains(CatalogEntry entry) {
+        /** The index of the unambiguous finding of {@code entry} held, or -1. */
+        private int indexOf(CatalogEntry entry) {
             if (errors != null) {
                 for (int i = 0, n = errors.size(); i < n; i++) {
                     CatalogEntry held = errors.get(i).entry();
                     if (held != null && same(held, entry)) {
-                        return true;
+                        return i;
                     }
                 }
             }
-            return false;
+            return -1;
         }
 
         /** Whether an ambiguous finding with the same (sorted) candidates is already held. */
@@ -253,13 +277,47 @@ public final class Matcher {
                 return MatchResult.EMPTY;
             }
             List<ErrorMatch> out = errors == null ? List.of() : errors;
+            if (sharedBy != null && out.size() > 1) {
+                out = foldShared(out, sharedBy);
+            }
             if (out.size() > 1) {
-                out = foldAmbiguous(errors);
+                out = foldAmbiguous(out);
             }
             if (out.size() > MAX_ERRORS_PER_EVENT) {
                 out = out.subList(0, MAX_ERRORS_PER_EVENT); // MatchResult copies it
             }
             return new MatchResult(out, unknown == null ? List.of() : unknown);
+        }
+
+        /**
+         * Drops each finding resolved from a shared token to its owner when the event also names another entry that
+         * shares the token: {@code E9001} with {@code SESSION_NOT_FOUND} is SESSION_NOT_FOUND, not that and
+         * INTERNAL (E9001's owner) beside it; {@code -32006} with {@code FILE_NOT_FOUND} is FILE_NOT_FOUND.
+         */
+        private static List<ErrorMatch> foldShared(List<ErrorMatch> errors, List<List<CatalogEntry>> sharedBy) {
+            List<ErrorMatch> out = new ArrayList<>(errors.size());
+            for (int i = 0, n = errors.size(); i < n; i++) {
+                ErrorMatch m = errors.get(i);
+                List<CatalogEntry> shared = sharedBy.get(i);
+                if (shared == null || !namesAnotherOf(errors, m.entry(), shared)) {
+                    out.add(m);
+                }
+            }
+            return out;
+        }
+
+        private static boolean namesAnotherOf(List<ErrorMatch> errors, CatalogEntry owner, List<CatalogEntry> shared) {
+            for (int i = 0, n = errors.size(); i < n; i++) {
+                CatalogEntry entry = errors.get(i).entry();
+                if (entry != null && !same(entry, owner)) {
+                    for (int k = 0, m = shared.size(); k < m; k++) {
+                        if (same(shared.get(k), entry)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
         }
 
         /** Drops each ambiguous finding one of whose candidates the event also names unambiguously. */

@@ -5,6 +5,7 @@ import static dev.faultline.catalog.testing.TestEvents.typedCode;
 import static dev.faultline.catalog.testing.TestEvents.typedRpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.catalog.event.FieldValue;
 import dev.faultline.catalog.event.LogEvent;
 import dev.faultline.catalog.model.CatalogEntry;
 import dev.faultline.catalog.model.Transience;
@@ -229,5 +230,31 @@ class CollisionResolutionTest {
             assertThat(index.lookup(form, Optional.of("nefia"))).extracting(CatalogEntry::code).containsExactly("SSH_AUTH_FAILED");
         }
         assertThat(index.lookup("-32001", Optional.empty())).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void shouldNotAddTheSharedECodesOwnerWhenTheEventAlsoNamesTheCodeThatSharesIt() {
+        // E9001 is SESSION_NOT_FOUND's E-code too: the event is one error, found twice, not INTERNAL beside it.
+        MatchResult r = matcher.match(TestEvents.event("svc-nefia", typedCode("svc-nefia", "E9001").codeFields(),
+                List.of(FieldValue.text("msg", "SESSION_NOT_FOUND: session 7f3a expired"))));
+        assertThat(r.errors()).extracting(e -> e.entry().code()).containsExactly("SESSION_NOT_FOUND");
+        // the same for a shared RPC number: -32006 naming FILE_NOT_FOUND is that (permanent) error alone
+        MatchResult rpc = matcher.match(TestEvents.event("svc-nefia", typedRpc("svc-nefia", -32006).codeFields(),
+                List.of(FieldValue.text("error.message", "FILE_NOT_FOUND: open /srv/x: no such file"))));
+        assertThat(rpc.errors()).extracting(e -> e.entry().code()).containsExactly("FILE_NOT_FOUND");
+        // and in the other order, and for E1001 / E5001
+        assertThat(matcher.match(text("svc-nefia", "VPN_NOT_READY (E1001)")).errors())
+                .extracting(e -> e.entry().code()).containsExactly("VPN_NOT_READY");
+        assertThat(matcher.match(text("svc-nefia", "E5001: SUDO_DENIED for deploy")).errors())
+                .extracting(e -> e.entry().code()).containsExactly("SUDO_DENIED");
+    }
+
+    @Test
+    void shouldKeepTheSharedECodesOwnerWhenTheEventAlsoNamesItByItsOwnCode() {
+        MatchResult r = matcher.match(text("svc-nefia", "E9001, code=INTERNAL, then SESSION_NOT_FOUND"));
+        assertThat(r.errors()).extracting(e -> e.entry().code()).containsExactly("INTERNAL", "SESSION_NOT_FOUND");
+        // an E-code shared with a code the event does not name stays its owner's
+        assertThat(matcher.match(text("svc-nefia", "E9001 and SSH_AUTH_FAILED")).errors())
+                .extracting(e -> e.entry().code()).containsExactly("INTERNAL", "SSH_AUTH_FAILED");
     }
 }
