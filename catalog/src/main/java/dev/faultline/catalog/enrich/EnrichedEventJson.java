@@ -202,8 +202,10 @@ public final class EnrichedEventJson {
             writeNullable(g, "class", cls == null ? null : cls.wire());
             writeNullable(g, "transience", tr == null ? null : tr.wire());
             g.writeNullField("transience_source");
-            writeNullable(g, "retry_after_ms", eventRetryAfterMs);
-            writeNullable(g, "retry_after_source", eventRetryAfterMs == null ? null : "event");
+            // as for a resolved match: no retry delay where retrying cannot help (every candidate permanent)
+            Long retry = tr == Transience.PERMANENT ? null : eventRetryAfterMs;
+            writeNullable(g, "retry_after_ms", retry);
+            writeNullable(g, "retry_after_source", retry == null ? null : "event");
             g.writeNullField("http_status");
             g.writeNullField("rpc_code");
             g.writeNullField("e_code");

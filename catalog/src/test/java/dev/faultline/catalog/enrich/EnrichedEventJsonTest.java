@@ -64,6 +64,30 @@ class EnrichedEventJsonTest {
     }
 
     @Test
+    void shouldGiveAnAmbiguousMatchWhoseCandidatesAreAllPermanentNoRetryHintOfTheEvent() throws Exception {
+        List<CatalogEntry> permanent = new ArrayList<>();
+        List<CatalogEntry> mixed = new ArrayList<>();
+        BUNDLED.catalogs().forEach(c -> c.entries().values().forEach(e -> {
+            if (e.transience() == dev.faultline.catalog.model.Transience.PERMANENT && permanent.size() < 2) {
+                permanent.add(e);
+            }
+        }));
+        mixed.add(permanent.get(0));
+        BUNDLED.catalogs().forEach(c -> c.entries().values().stream()
+                .filter(e -> e.transience() == dev.faultline.catalog.model.Transience.TRANSIENT).limit(1)
+                .forEach(mixed::add));
+        EnrichedEvent ev = enriched(List.of(
+                new ErrorMatch(null, permanent, "-32001", MatchStage.TYPED, "error.code"),
+                new ErrorMatch(null, mixed, "-32002", MatchStage.TYPED, "error.code")), 5000L);
+        JsonNode tree = JSON.readTree(EnrichedEventJson.of(BUNDLED).bytes(ev, 8192));
+        assertThat(tree.at("/errors/0/transience").asText()).isEqualTo("permanent");
+        assertThat(tree.at("/errors/0/retry_after_ms").isNull()).as("retrying cannot help").isTrue();
+        assertThat(tree.at("/errors/0/retry_after_source").isNull()).isTrue();
+        assertThat(tree.at("/errors/1/retry_after_ms").asLong()).as("candidates disagree").isEqualTo(5000L);
+        assertThat(tree.at("/errors/1/retry_after_source").asText()).isEqualTo("event");
+    }
+
+    @Test
     void shouldKeepSeveralErrorsAndAnAmbiguousOneValidJson() throws Exception {
         List<CatalogEntry> all = new ArrayList<>();
         BUNDLED.catalogs().forEach(c -> all.addAll(c.entries().values()));
