@@ -1,6 +1,7 @@
 package dev.faultline.cli;
 
 import dev.faultline.catalog.enrich.EnrichedEvent;
+import dev.faultline.catalog.event.LogFormat;
 import dev.faultline.catalog.event.UnreadableReason;
 import dev.faultline.catalog.match.ErrorMatch;
 import dev.faultline.catalog.match.MatchStage;
@@ -65,14 +66,20 @@ final class ScanSummary {
             bump(unknown, u.field() + "=" + u.value()
                     + (u.category() == null ? "" : " (" + u.catalog() + " " + u.category() + " by its form)"));
         }
-        if (e.errors().isEmpty() && isErrorLevel(e.event().level())) {
+        if (e.errors().isEmpty() && isErrorLevel(e.event().format(), e.event().level())) {
             String text = e.event().message() != null ? e.event().message() : "";
             bump(unmatchedErrorLines, shape(text));
         }
     }
 
-    private static boolean isErrorLevel(String level) {
-        return level != null && ERROR_LEVELS.contains(level.toLowerCase(Locale.ROOT));
+    private static boolean isErrorLevel(LogFormat format, String level) {
+        if (level == null) {
+            return false;
+        }
+        if (format == LogFormat.OTLP && level.length() == 2 && level.compareTo("17") >= 0 && level.compareTo("24") <= 0) {
+            return true; // an OTel severityNumber without a severityText: ERROR (17) to FATAL4 (24)
+        }
+        return ERROR_LEVELS.contains(level.toLowerCase(Locale.ROOT));
     }
 
     /** Digits folded to '#' and length capped, so that the same line with other ids counts once. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -140,5 +141,43 @@ class ScanCommandTest {
         Files.write(log, new byte[] {(byte) 0xFF, '\n'});
         CliRun run = CliRun.of("scan", log.toString());
         assertThat(run.err()).doesNotContain("\u001b").contains("\\u001b[31m");
+    }
+
+    private static String unmatchedSection(String summary) {
+        int at = summary.indexOf("most frequent error-level lines that matched nothing:");
+        assertThat(at).as("summary:%n%s", summary).isGreaterThanOrEqualTo(0);
+        return summary.substring(at);
+    }
+
+    /**
+     * "--summary prints ... the most frequent error-level lines that matched nothing". An OTLP log record that
+     * gives its severity only as severityNumber 17 (ERROR; 17-24 are ERROR..FATAL4 in the OTel data model) is an
+     * error-level line, but the summary's level test knows only words and pino's 50/60.
+     */
+    @Test
+    void shouldCountOtlpRecordsWithOnlyAnErrorSeverityNumberAsErrorLevelLinesInTheSummary(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("otlp.jsonl");
+        Files.writeString(log, "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+                + "\"value\":{\"stringValue\":\"billing\"}}]},\"scopeLogs\":[{\"logRecords\":["
+                + "{\"timeUnixNano\":\"1795256130000000000\",\"severityNumber\":17,"
+                + "\"body\":{\"stringValue\":\"payment gateway exploded\"}}]}]}]}\n");
+        CliRun run = CliRun.of("scan", "--summary", log.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(unmatchedSection(run.out())).contains("payment gateway exploded");
+    }
+
+    /**
+     * The same section for JSON logs whose text is in {@code error} / {@code err.message} (message-like fields the
+     * matcher scans) rather than {@code message}: every such line is counted under an empty text, so the table
+     * shows a count next to nothing and merges unrelated failures.
+     */
+    @Test
+    void shouldShowTheTextOfUnmatchedJsonErrorLinesWithoutAMessageFieldInTheSummary() {
+        String input = "{\"level\":\"error\",\"error\":\"connection refused to db-7\"}\n"
+                + "{\"level\":\"error\",\"err\":{\"message\":\"disk quota exceeded\"}}\n";
+        CliRun run = CliRun.withStdin(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                "scan", "--summary", "-");
+        assertThat(run.exit()).isZero();
+        assertThat(unmatchedSection(run.out())).contains("connection refused").contains("disk quota exceeded");
     }
 }

@@ -389,7 +389,15 @@ final class EventCollector {
             epochMillis = v == Timestamps.NONE ? null : v;
         }
         return new LogEvent(format, ts, epochMillis, meta[PathRules.META_SERVICE], meta[PathRules.META_HOST],
-                meta[PathRules.META_LEVEL], meta[PathRules.META_MESSAGE], codes(), texts(), retryAfterMs());
+                meta[PathRules.META_LEVEL], message(meta[PathRules.META_MESSAGE]), codes(), texts(), retryAfterMs());
+    }
+
+    /**
+     * The event's message: its message field, else its first message-like field (a JSON-RPC error's
+     * {@code error.message}, a foundry envelope's {@code error}), so an error envelope is not an event without text.
+     */
+    String message(String field) {
+        return field != null || textCount == 0 ? field : texts[0].value();
     }
 
     /** Whether the current path ends with {@code suffix}; segments are unique per name, so {@code ==} compares. */

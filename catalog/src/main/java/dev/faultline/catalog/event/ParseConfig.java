@@ -25,7 +25,8 @@ public record ParseConfig(
 
     public static final List<String> DEFAULT_MESSAGE_FIELDS = List.of(
             "message", "msg", "log", "text", "body", "error", "error.message", "err", "err.message",
-            "exception.message", "error.stack_trace", "err.stack", "reason", "detail", "description");
+            "exception.message", "error.stack_trace", "err.stack", "reason", "detail", "description", "Message",
+            "MESSAGE");
 
     public ParseConfig {
         typedFields = List.copyOf(Objects.requireNonNull(typedFields, "typedFields"));

@@ -32,12 +32,15 @@ final class PathRules {
     static final int META_MESSAGE = 4;
     static final int META_COUNT = 5;
 
-    static final List<String> TIMESTAMP_PATHS = List.of("@timestamp", "timestamp", "time", "ts", "datetime", "date");
+    // After the common names, journald's (journalctl -o json) and .NET's JSON console formatter's.
+    static final List<String> TIMESTAMP_PATHS = List.of("@timestamp", "timestamp", "time", "ts", "datetime", "date",
+            "Timestamp", "__REALTIME_TIMESTAMP");
     static final List<String> SERVICE_PATHS = List.of("service.name", "service", "app", "application",
-            "resource.service.name");
-    static final List<String> HOST_PATHS = List.of("host.name", "host.hostname", "host", "hostname");
-    static final List<String> LEVEL_PATHS = List.of("log.level", "level", "severity", "severity_text", "lvl");
-    static final List<String> MESSAGE_PATHS = List.of("message", "msg", "log", "text", "body");
+            "resource.service.name", "SYSLOG_IDENTIFIER");
+    static final List<String> HOST_PATHS = List.of("host.name", "host.hostname", "host", "hostname", "_HOSTNAME");
+    static final List<String> LEVEL_PATHS = List.of("log.level", "level", "severity", "severity_text", "lvl",
+            "LogLevel", "PRIORITY");
+    static final List<String> MESSAGE_PATHS = List.of("message", "msg", "log", "text", "body", "Message", "MESSAGE");
 
     /** Top-level maps under which OTel / ECS / Logstash put structured fields; typed fields may sit in them. */
     static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields");

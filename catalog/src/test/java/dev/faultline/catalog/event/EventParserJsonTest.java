@@ -394,6 +394,34 @@ class EventParserJsonTest {
         assertThat(next.codeFields()).extracting(FieldValue::field, FieldValue::value)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("error.code", "-32602"));
         assertThat(next.level()).isEqualTo("error");
-        assertThat(next.message()).isNull();
+        assertThat(next.message()).as("its own error.message, nothing of the record before").isEqualTo("bad params");
+    }
+
+    @Test
+    void shouldTakeTheTextOfAnErrorEnvelopeWithoutAMessageFieldAsItsMessage() {
+        assertThat(single("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32601,"
+                + "\"message\":\"method not found: fs.banana\"}}").message()).isEqualTo("method not found: fs.banana");
+        assertThat(single("{\"success\":false,\"data\":{\"error_code\":\"SPEC_NOT_FOUND\"},"
+                + "\"error\":\"Spec x not found\"}").message()).isEqualTo("Spec x not found");
+        assertThat(single("{\"error\":\"the error\",\"msg\":\"the message\"}").message()).isEqualTo("the message");
+    }
+
+    @Test
+    void shouldReadJournaldAndDotNetJsonLogs() {
+        LogEvent journald = single("{\"__REALTIME_TIMESTAMP\":\"1795256130000000\",\"_HOSTNAME\":\"h1\","
+                + "\"SYSLOG_IDENTIFIER\":\"nefia-agent\",\"PRIORITY\":\"3\","
+                + "\"MESSAGE\":\"exec failed: E2001 SSH authentication failed\"}");
+        assertThat(journald.message()).isEqualTo("exec failed: E2001 SSH authentication failed");
+        assertThat(journald.textFields()).extracting(FieldValue::field).containsExactly("MESSAGE");
+        assertThat(journald.service()).isEqualTo("nefia-agent");
+        assertThat(journald.host()).isEqualTo("h1");
+        assertThat(journald.level()).isEqualTo("3");
+        assertThat(journald.epochMillis()).isEqualTo(1_795_256_130_000L);
+        LogEvent dotnet = single("{\"Timestamp\":\"2026-11-21T10:15:30Z\",\"EventId\":0,\"LogLevel\":\"Error\","
+                + "\"Category\":\"Nefia.Client\",\"Message\":\"exec failed: E2001\"}");
+        assertThat(dotnet.message()).isEqualTo("exec failed: E2001");
+        assertThat(dotnet.textFields()).extracting(FieldValue::field).containsExactly("Message");
+        assertThat(dotnet.level()).isEqualTo("Error");
+        assertThat(dotnet.timestamp()).isEqualTo("2026-11-21T10:15:30Z");
     }
 }

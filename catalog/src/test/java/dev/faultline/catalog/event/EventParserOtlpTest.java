@@ -98,7 +98,7 @@ class EventParserOtlpTest {
                 new FieldValue("body.error.code", "-32003", true, spec("error.code")),
                 new FieldValue("attributes.code", "E2001", false, spec("code")));
         assertThat(e.timestamp()).isNull();
-        assertThat(e.message()).isNull();
+        assertThat(e.message()).as("no string body: its first message-like field").isEqualTo("denied");
     }
 
     @Test

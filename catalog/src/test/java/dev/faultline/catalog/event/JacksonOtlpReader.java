@@ -206,8 +206,8 @@ final class JacksonOtlpReader {
                 return bad;
             }
         }
-        out.add(new LogEvent(LogFormat.OTLP, timestamp, epochMillis, service, host, level, message, c.codes(),
-                c.texts(), c.retryAfterMs()));
+        out.add(new LogEvent(LogFormat.OTLP, timestamp, epochMillis, service, host, level, c.message(message),
+                c.codes(), c.texts(), c.retryAfterMs()));
         return null;
     }
 
