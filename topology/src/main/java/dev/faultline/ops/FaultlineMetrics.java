@@ -71,6 +71,7 @@ public final class FaultlineMetrics implements AutoCloseable {
     static final String UNKNOWN_CODES = "faultline.unknown.codes";
     static final String ALERT_SERIES_UNTRACKED = "faultline.alert.series.untracked";
     static final String DEAD_LETTERS = "faultline.dead.letters";
+    static final String RECORDS_EMPTY = "faultline.records.empty";
     static final String ALERTS = "faultline.alerts";
     static final String CATALOG_RELOADS = "faultline.catalog.reloads";
     static final String MATCH_LATENCY = "faultline.match.latency";
@@ -94,6 +95,7 @@ public final class FaultlineMetrics implements AutoCloseable {
     private final Map<MatchStage, Counter> ambiguous;
     private final Counter unknownCodes;
     private final Counter alertSeriesUntracked;
+    private final Counter recordsEmpty;
     private final Map<String, Counter> deadLetters;
     private final Counter deadLettersOther;
     private final Map<String, Counter> alerts;
@@ -157,6 +159,9 @@ public final class FaultlineMetrics implements AutoCloseable {
 
         this.unknownCodes = Counter.builder(UNKNOWN_CODES)
                 .description("Values in typed code fields that no catalog holds")
+                .register(registry);
+        this.recordsEmpty = Counter.builder(RECORDS_EMPTY)
+                .description("Input records that hold no log event (blank, or an OTLP batch without log records)")
                 .register(registry);
         this.alertSeriesUntracked = Counter.builder(ALERT_SERIES_UNTRACKED)
                 .description("Occurrences of a new alert series not tracked because its task holds alerts.max-series")
@@ -255,6 +260,11 @@ public final class FaultlineMetrics implements AutoCloseable {
             throw new IllegalStateException("not a Prometheus registry");
         }
         prometheus.scrape(out, PROMETHEUS_TEXT_CONTENT_TYPE);
+    }
+
+    /** One input record that held no log event: nothing to enrich, nothing to dead-letter, but not unseen. */
+    public void recordEmptyRecord() {
+        recordsEmpty.increment();
     }
 
     /** One event read, in this format. */

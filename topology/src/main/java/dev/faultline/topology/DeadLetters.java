@@ -60,6 +60,7 @@ final class DeadLetters {
      */
     static Letter of(byte[] key, byte[] value, Header[] original, int maxBytes, String reason, String detail,
             String exception, String topic, Integer partition, Long offset) {
+        original = withoutOwn(original);
         int keyBytes = key == null ? 0 : key.length;
         int valueBytes = value == null ? 0 : value.length;
         long headerBytes = 0;
@@ -95,6 +96,29 @@ final class DeadLetters {
             headers.add(DlqHeaders.SOURCE_OFFSET, utf8(String.valueOf(offset)));
         }
         return new Letter(key, value, headers);
+    }
+
+    /**
+     * The original headers but those a dead letter of Faultline's carries: a dead letter replayed into the input
+     * (the usual recovery, after a fix) that fails again must not carry its earlier failure's reason, exception or
+     * truncation beside the new one's.
+     */
+    private static Header[] withoutOwn(Header[] original) {
+        int own = 0;
+        for (Header h : original) {
+            own += DlqHeaders.isOwn(h.key()) ? 1 : 0;
+        }
+        if (own == 0) {
+            return original;
+        }
+        Header[] kept = new Header[original.length - own];
+        int k = 0;
+        for (Header h : original) {
+            if (!DlqHeaders.isOwn(h.key())) {
+                kept[k++] = h;
+            }
+        }
+        return kept;
     }
 
     static byte[] utf8(String s) {

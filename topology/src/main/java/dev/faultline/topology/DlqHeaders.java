@@ -1,6 +1,6 @@
 package dev.faultline.topology;
 
-/** Header names Faultline adds to dead letters (the original headers are kept). */
+/** Header names Faultline adds to dead letters (the original headers are kept, but for these: a replayed dead letter gets them anew). */
 public final class DlqHeaders {
     /** {@code UnreadableReason.wire()}, e.g. {@code invalid-utf8}, {@code processing-error}. */
     public static final String REASON = "faultline.dlq.reason";
@@ -19,5 +19,10 @@ public final class DlqHeaders {
     public static final String TRUNCATED = "faultline.dlq.truncated";
 
     private DlqHeaders() {
+    }
+
+    /** Whether {@code key} is one of the headers above, which a dead letter gets anew. */
+    static boolean isOwn(String key) {
+        return key != null && (key.startsWith("faultline.dlq.") || key.startsWith("faultline.source."));
     }
 }

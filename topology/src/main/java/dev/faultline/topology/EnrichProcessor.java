@@ -123,6 +123,9 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
         if (metrics == null) {
             return;
         }
+        if (events.isEmpty()) {
+            metrics.recordEmptyRecord();
+        }
         for (EnrichedEvent ev : events) {
             metrics.recordEvent(ev.event().format());
             metrics.recordResult(new MatchResult(ev.errors(), ev.unknownCodes()));

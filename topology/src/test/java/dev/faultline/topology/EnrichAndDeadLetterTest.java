@@ -207,4 +207,26 @@ class EnrichAndDeadLetterTest {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldGiveAReplayedDeadLetterThatFailsAgainOnlyItsNewFailuresHeaders() {
+        // A dead letter replayed into the input after a fix, failing again for another reason.
+        RecordHeaders in = new RecordHeaders();
+        in.add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
+        in.add(DlqHeaders.REASON, "processing-error".getBytes(StandardCharsets.UTF_8));
+        in.add(DlqHeaders.EXCEPTION, "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
+        in.add(DlqHeaders.TRUNCATED, "0,2000000,0".getBytes(StandardCharsets.UTF_8));
+        in.add(DlqHeaders.SOURCE_OFFSET, "7".getBytes(StandardCharsets.UTF_8));
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logs.pipeInput(new TestRecord<>(null,
+                    "{\"a\":".getBytes(StandardCharsets.UTF_8), in, T0));
+            Headers h = f.dlq.readRecord().headers();
+            assertThat(h.headers(DlqHeaders.REASON)).singleElement()
+                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("malformed-json"));
+            assertThat(h.lastHeader(DlqHeaders.EXCEPTION)).as("nothing was thrown this time").isNull();
+            assertThat(h.lastHeader(DlqHeaders.TRUNCATED)).as("the whole value is carried").isNull();
+            assertThat(h.headers(DlqHeaders.SOURCE_OFFSET)).hasSize(1);
+            assertThat(h.lastHeader("trace").value()).isEqualTo("t-1".getBytes(StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -98,6 +98,16 @@ class TopologyMetricsTest {
     }
 
     @Test
+    void shouldCountRecordsThatHoldNoEventWithoutDeadLetteringThem() {
+        pipe("", T0);
+        pipe("   \n", T0);
+        pipe("{\"resourceLogs\":[]}", T0);
+
+        assertThat(count("faultline.records.empty")).isEqualTo(3);
+        assertThat(count("faultline.dead.letters")).isZero();
+    }
+
+    @Test
     void shouldCountDeadLettersPerReason() {
         logs.pipeInput(null, new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, T0);
         pipe("{\"message\": \"truncated", T0);
