@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,14 @@ public final class FaultlineProcessingExceptionHandler implements ProcessingExce
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (exception instanceof StreamsException) {
+            // Kafka Streams' own failure (a send its production handler failed, a broken store) on its way up
+            // through every processor on the stack: not this record's, and under exactly-once nothing more can be
+            // sent in this transaction. Neither dead-lettered nor counted, once per processor; the task fails.
+            LOG.debug("{} saw Kafka Streams fail on a record of {}-{}@{}", context.processorNodeId(),
+                    context.topic(), context.partition(), context.offset());
+            return Response.fail();
+        }
         // The exception's messages may quote a record: escaped, with its stack trace.
         LOG.warn("{} failed on a record of {}-{}@{}; dead-lettered", context.processorNodeId(), context.topic(),
                 context.partition(), context.offset(), SafeText.forLog(exception));

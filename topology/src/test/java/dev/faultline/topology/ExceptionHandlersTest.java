@@ -18,6 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
@@ -55,6 +56,27 @@ class ExceptionHandlersTest {
                 .isEqualTo(FaultlineProcessingExceptionHandler.class.getName());
         assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(FaultlineDeserializationExceptionHandler.class.getName());
+    }
+
+    /**
+     * A send Kafka Streams' production handler failed travels up through every processor on the stack, each asking
+     * this handler: it is not the record's failure, and under exactly-once no dead letter could be sent with it.
+     */
+    @Test
+    void shouldFailWithoutDeadLetteringOrCountingWhenKafkaStreamsOwnSendFailed() {
+        FaultlineProcessingExceptionHandler handler = new FaultlineProcessingExceptionHandler();
+        handler.configure(configs(null));
+        Context ctx = new Context("logs", 0, 0L, new RecordHeaders(), "faultline-enrich", new TaskId(0, 0), 0L,
+                null, "ERROR E2001".getBytes(StandardCharsets.UTF_8));
+        StreamsException sendFailed = new StreamsException("Error encountered sending record to topic "
+                + "faultline.enriched for task 0_0 due to: RecordTooLargeException.",
+                new org.apache.kafka.common.errors.RecordTooLargeException("1201395 bytes"));
+
+        ProcessingExceptionHandler.Response r = handler.handleError(ctx, new Record<>(null, null, 0L), sendFailed);
+
+        assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(r.deadLetterQueueRecords()).isEmpty();
+        assertThat(deadLetters()).isZero();
     }
 
     /** The handler keeps whatever headers Kafka Streams gives it (for the enrich task's input: the log's). */
