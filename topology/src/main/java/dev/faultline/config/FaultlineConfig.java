@@ -312,6 +312,7 @@ public final class FaultlineConfig {
                 errors.add("topics.input.pattern: matches the output topic '" + topic + "' (" + out.name() + ")");
             }
         }
+        checkRecordSizes(values, errors);
         @SuppressWarnings("unchecked")
         List<String> alertmanagers = (List<String>) values.get(ALERTS_ALERTMANAGER_URLS.name());
         boolean delivering = !alertmanagers.isEmpty() || values.get(ALERTS_WEBHOOK_URL.name()) != null;
@@ -327,6 +328,34 @@ public final class FaultlineConfig {
             errors.add(ALERTS_SINK_FIRING_TTL.name() + ": must exceed " + ALERTS_REPEAT_INTERVAL.name() + " + "
                     + ALERTS_WINDOW.name() + " + " + ALERTS_RESOLVE_HOLD_DOWN.name() + " (" + Durations.format(ttl)
                     + " is not above " + Durations.format(longestQuiet) + ")");
+        }
+    }
+
+    /** Kafka's default largest record (a topic's max.message.bytes, a producer's max.request.size). */
+    static final long KAFKA_DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+    /**
+     * The aggregate and alert records, and their state in changelogs, hold up to these many hosts and samples: a
+     * record larger than Kafka takes fails the task on every retry and stalls its partition. So their worst case
+     * (every char of a host or sample a control char, written as a six-byte escape) must fit Kafka's default
+     * record size. A host (a label) is at most 256 chars (LogEvent.MAX_LABEL_CHARS); the rest of an alert (its
+     * catalog entry's title, steps and links) is allowed 64 KiB.
+     */
+    private static void checkRecordSizes(Map<String, Object> values, List<String> errors) {
+        long hostBytes = 256 * 6;
+        long sampleBytes = 6L * (Integer) values.get(AGGREGATES_MAX_SAMPLE_CHARS.name());
+        long aggregate = (Integer) values.get(AGGREGATES_MAX_DISTINCT_HOSTS.name()) * hostBytes + sampleBytes + 4096;
+        if (aggregate > KAFKA_DEFAULT_MAX_RECORD_BYTES) {
+            errors.add(AGGREGATES_MAX_DISTINCT_HOSTS.name() + ", " + AGGREGATES_MAX_SAMPLE_CHARS.name()
+                    + ": an aggregate could reach " + aggregate + " bytes, over Kafka's default record size ("
+                    + KAFKA_DEFAULT_MAX_RECORD_BYTES + "); lower them");
+        }
+        long alert = (Integer) values.get(ALERTS_MAX_SAMPLES.name()) * sampleBytes
+                + (Integer) values.get(ALERTS_MAX_HOSTS.name()) * hostBytes + 64 * 1024;
+        if (alert > KAFKA_DEFAULT_MAX_RECORD_BYTES) {
+            errors.add(ALERTS_MAX_SAMPLES.name() + ", " + AGGREGATES_MAX_SAMPLE_CHARS.name() + ": an alert could reach "
+                    + alert + " bytes, over Kafka's default record size (" + KAFKA_DEFAULT_MAX_RECORD_BYTES
+                    + "); lower them");
         }
     }
 

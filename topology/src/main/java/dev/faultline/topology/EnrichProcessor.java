@@ -44,7 +44,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private final EventTime eventTime;
     private final int maxSampleChars;
     private final long tickIntervalMs;
-    /** The most bytes of key, value and headers a dead letter may carry and still be sent. */
+    /** The most bytes of key, value and headers a record may carry and still be sent: a dead letter, an enriched event. */
     private final int maxDeadLetterBytes;
     /** {@code null}: no metrics (tests, tools). */
     private final FaultlineMetrics metrics;
@@ -107,6 +107,12 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             List<EnrichedEvent> enriched = ((ProcessOutcome.Enriched) outcome).events();
             out = events(record, enriched, e.json(), e.config().maxMessageChars());
             recordMetrics(enriched);
+        } catch (TooLarge tooLarge) {
+            if (metrics != null) {
+                metrics.recordDeadLetter(UnreadableReason.TOO_LARGE);
+            }
+            context.forward(deadLetter(record, md, UnreadableReason.TOO_LARGE.wire(), tooLarge.getMessage(), null));
+            return;
         } catch (RuntimeException ex) {
             if (metrics != null) {
                 metrics.recordDeadLetter(UnreadableReason.PROCESSING_ERROR);
@@ -141,6 +147,14 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             String service = le.service() == null ? UNKNOWN_SERVICE : le.service();
             byte[] json = ev.hasFindings() || emitEventsWithoutErrors
                     ? writer.bytes(ev, maxMessageChars) : null;
+            byte[] key = service.getBytes(StandardCharsets.UTF_8);
+            if (json != null && (long) json.length + key.length > maxDeadLetterBytes) {
+                // A record the producer refuses fails the task on every retry and stalls the partition; the input
+                // (at most limits.max-record-bytes) goes to the DLQ instead. Control chars written as six-byte escapes make
+                // an event up to six times its message.
+                throw new TooLarge("its enriched event of " + json.length + " bytes would not fit the producer's "
+                        + "max.request.size");
+            }
             List<Occurrence> occ = occurrences(ev, service, t);
             long progress = EventTime.progress(t, record.timestamp());
             if (lastTick == Long.MIN_VALUE || progress >= lastTick + tickIntervalMs) {
@@ -153,7 +167,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 // The record's timestamp: its arrival with LogAppendTime topics or producers stamping the send time.
                 headers.add(INGESTED_AT_HEADER, Alert.millisHeader(record.timestamp()));
             }
-            out.add(new Record<>(service.getBytes(StandardCharsets.UTF_8), new Routed.Event(json, occ, progress),
+            out.add(new Record<>(key, new Routed.Event(json, occ, progress),
                     progress, headers));
         }
         return out;
@@ -219,5 +233,14 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 md == null ? null : md.partition(), md == null ? null : md.offset());
         return new Record<>(letter.key(), new Routed.DeadLetter(letter.value()), record.timestamp(),
                 letter.headers());
+    }
+
+    /** An event too large to send: its record is dead-lettered. No stack trace: the message says it all. */
+    private static final class TooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message, null, false, false);
+        }
     }
 }

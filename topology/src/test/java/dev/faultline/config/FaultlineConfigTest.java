@@ -178,6 +178,21 @@ class FaultlineConfigTest {
     }
 
     @Test
+    void shouldRefuseHostAndSampleBoundsWhoseRecordsKafkaWouldRefuse() {
+        ConfigResult r = FaultlineConfig.parse("""
+                aggregates: {max-distinct-hosts: 10000, max-sample-chars: 4096}
+                alerts: {max-samples: 100}
+                """, Map.of());
+
+        assertThat(r.errors()).hasSize(2);
+        assertThat(r.errors().get(0)).contains("aggregates.max-distinct-hosts").contains("1048576");
+        assertThat(r.errors().get(1)).contains("alerts.max-samples").contains("an alert could reach");
+        // the defaults, and bounds raised within reason, fit
+        assertThat(FaultlineConfig.parse("aggregates: {max-distinct-hosts: 500, max-sample-chars: 4096}\n"
+                + "alerts: {max-samples: 20, max-hosts: 20}", Map.of()).errors()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseKafkaKeysThatATypedKeyOwns() {
         ConfigResult r = FaultlineConfig.parse("kafka: {processing.guarantee: at_least_once}", Map.of());
 

@@ -229,4 +229,24 @@ class EnrichAndDeadLetterTest {
             assertThat(h.lastHeader("trace").value()).isEqualTo("t-1".getBytes(StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void shouldDeadLetterARecordWhoseEnrichedEventTheProducerWouldRefuseAndGoOn() {
+        // Control chars are written as six-byte escapes: a 200,000-char line is an event of over 1.2 MB, past the
+        // producer's max.request.size (1 MiB). A record the producer refuses fails the task on every retry.
+        try (TopologyFixture f = new TopologyFixture("limits: {max-message-chars: 300000}")) {
+            f.logs.pipeInput(null, ("ERROR nefia-agent E2001 ssh failed " + "\u001b".repeat(200_000))
+                    .getBytes(StandardCharsets.UTF_8), T0);
+            f.log(T0.plusSeconds(1), "nefia-agent", "h1", "E2001", "the next one");
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(new String(dead.headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("too-large");
+            assertThat(new String(dead.headers().lastHeader(DlqHeaders.DETAIL).value(), StandardCharsets.UTF_8))
+                    .contains("max.request.size");
+            assertThat(dead.value()).hasSize(200_035);
+            assertThat(f.enriched.readRecordsToList()).singleElement()
+                    .satisfies(r -> assertThat(r.value()).contains("the next one"));
+        }
+    }
 }
