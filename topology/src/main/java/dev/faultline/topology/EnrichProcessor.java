@@ -37,6 +37,12 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     /** Header of an event record with errors: its input record's Kafka timestamp (epoch ms, decimal). */
     static final String INGESTED_AT_HEADER = "faultline.ingested-at";
     private static final int MAX_HOST_CHARS = 256;
+    /**
+     * The most bytes of enriched events one input record may make. Every output record is built before the first
+     * is forwarded (so a failure half-way leaves none), and one OTLP batch of a megabyte (10,000 log records, 16
+     * errors each, every error with its catalog entry's texts) would otherwise hold over 100 MB per stream thread.
+     */
+    static final long MAX_OUTPUT_BYTES_PER_RECORD = 32L * 1024 * 1024;
 
     private final Supplier<Enricher> enricher;
     private final Function<String, String> serviceForTopic;
@@ -141,6 +147,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private List<Record<byte[], Routed>> events(Record<byte[], byte[]> record, List<EnrichedEvent> events,
             EnrichedEventJson writer, int maxMessageChars) {
         List<Record<byte[], Routed>> out = new ArrayList<>(events.size());
+        long total = 0;
         for (EnrichedEvent ev : events) {
             LogEvent le = ev.event();
             long t = eventTime.choose(le.epochMillis(), record.timestamp());
@@ -154,6 +161,11 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
                 // an event up to six times its message.
                 throw new TooLarge("its enriched event of " + json.length + " bytes would not fit the producer's "
                         + "max.request.size");
+            }
+            total += json == null ? 0 : json.length;
+            if (total > MAX_OUTPUT_BYTES_PER_RECORD) {
+                throw new TooLarge("its " + events.size() + " events make more than " + MAX_OUTPUT_BYTES_PER_RECORD
+                        + " bytes of enriched events");
             }
             List<Occurrence> occ = occurrences(ev, service, t);
             long progress = EventTime.progress(t, record.timestamp());

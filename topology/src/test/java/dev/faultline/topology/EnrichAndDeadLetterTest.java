@@ -249,4 +249,39 @@ class EnrichAndDeadLetterTest {
                     .satisfies(r -> assertThat(r.value()).contains("the next one"));
         }
     }
+
+    @Test
+    void shouldDeadLetterAnOtlpBatchWhoseEnrichedEventsWouldOutgrowTheBoundPerRecord() {
+        // Under 1 MiB and 10,000 log records, each naming 16 codes: over 100 MB of enriched events from one record,
+        // all built before the first is forwarded.
+        StringBuilder codes = new StringBuilder();
+        TopologyFixture.CATALOGS.catalog("nefia").orElseThrow().entries().values().stream()
+                .filter(e -> e.eCode() != null).map(e -> e.eCode()).distinct().limit(16)
+                .forEach(c -> codes.append(c).append(' '));
+        String rec = "{\"body\":{\"stringValue\":\"" + codes.toString().strip() + "\"}}";
+        StringBuilder batch = new StringBuilder("{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
+                + "\"service.name\",\"value\":{\"stringValue\":\"nefia-agent\"}}]},\"scopeLogs\":[{\"logRecords\":[");
+        for (int n = 0; batch.length() + rec.length() < 1_000_000 && n < 10_000; n++) {
+            batch.append(n > 0 ? "," : "").append(rec);
+        }
+        byte[] in = batch.append("]}]}]}").toString().getBytes(StandardCharsets.UTF_8);
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logs.pipeInput(null, in, T0);
+            f.log(T0.plusSeconds(1), "nefia-agent", "h1", "E2001", "the next one");
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(new String(dead.headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("too-large");
+            assertThat(dead.value()).isEqualTo(in);
+            assertThat(f.enriched.readRecordsToList()).singleElement()
+                    .satisfies(r -> assertThat(r.value()).contains("the next one"));
+        }
+        // one of those log records alone is enriched as usual
+        try (TopologyFixture f = new TopologyFixture("")) {
+            f.logs.pipeInput(null, ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + rec + "]}]}]}")
+                    .getBytes(StandardCharsets.UTF_8), T0);
+            assertThat(f.dlq.isEmpty()).isTrue();
+            assertThat(f.enriched.readRecordsToList()).hasSize(1);
+        }
+    }
 }
