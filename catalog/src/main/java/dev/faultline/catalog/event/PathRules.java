@@ -42,8 +42,8 @@ final class PathRules {
             "LogLevel", "PRIORITY");
     static final List<String> MESSAGE_PATHS = List.of("message", "msg", "log", "text", "body", "Message", "MESSAGE");
 
-    /** Top-level maps under which OTel / ECS / Logstash put structured fields; typed fields may sit in them. */
-    static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields");
+    /** Top-level maps under which OTel (attributes, a structured body) / ECS / Logstash put structured fields. */
+    static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields", "body");
 
     static final int SUFFIX_CODE = 0;
     static final int SUFFIX_RETRY_MS = 1;
@@ -180,6 +180,8 @@ final class PathRules {
             String[] segs = splitPath(path);
             node(segs).message = true;
             node(prefixed("attributes", segs)).message = true;
+            // an OTLP log record's structured body (kvlistValue), as a collector's JSON parser leaves it
+            node(prefixed("body", segs)).message = true;
             if (segs.length >= 2 && NESTED_MESSAGE_OBJECTS.contains(segs[segs.length - 2])) {
                 String[] tail = {segs[segs.length - 2], segs[segs.length - 1]};
                 suffixes.computeIfAbsent(tail[1], k -> new ArrayList<>())

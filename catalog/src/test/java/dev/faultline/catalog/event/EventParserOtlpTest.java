@@ -194,4 +194,20 @@ class EventParserOtlpTest {
         assertThat(u.reason()).isEqualTo(UnreadableReason.INVALID_UTF8);
         assertThat(u.detail()).isEqualTo("invalid UTF-8 at byte " + head.length);
     }
+
+    @Test
+    void shouldReadTheMessageAndCodesOfAStructuredBodyAsOfAttributes() {
+        // A collector's JSON parser (filelog receiver, parse_to: body) leaves the log's fields in a kvlist body.
+        String batch = "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":"
+                + "{\"stringValue\":\"nefia-agent\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"severityText\":\"ERROR\","
+                + "\"body\":{\"kvlistValue\":{\"values\":["
+                + "{\"key\":\"msg\",\"value\":{\"stringValue\":\"exec failed: SSH_CONNECT_FAILED\"}},"
+                + "{\"key\":\"err_code\",\"value\":{\"stringValue\":\"E2001\"}}]}}}]}]}]}";
+        LogEvent e = events(PARSER, batch).get(0);
+
+        assertThat(e.codeFields()).extracting(FieldValue::field, FieldValue::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("body.err_code", "E2001"));
+        assertThat(e.textFields()).extracting(FieldValue::field).containsExactly("body.msg");
+        assertThat(e.message()).isEqualTo("exec failed: SSH_CONNECT_FAILED");
+    }
 }
