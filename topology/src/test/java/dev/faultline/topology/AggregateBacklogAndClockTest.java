@@ -4,13 +4,8 @@ import static dev.faultline.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,12 +62,12 @@ class AggregateBacklogAndClockTest {
     @Test
     void shouldEmitTheOpenWindowsWhenAPartitionJumpsTwoHoursAheadInOneStep() {
         try (TopologyFixture f = new TopologyFixture("")) {
-            TestInputTopic<String, byte[]> repartition = repartition(f);
+            TestInputTopic<String, byte[]> repartition = AggregateWindowsTest.repartition(f);
             long window = T0.toEpochMilli();
-            partial(repartition, "0_1", window, T0.plusSeconds(10), 1);
-            partial(repartition, "0_0", window, T0.plusSeconds(10), 1);
+            AggregateWindowsTest.partialAlone(repartition, "0_1", 60_000, window, T0.plusSeconds(10), 1);
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, window, T0.plusSeconds(10), 1);
             // Partition 0's next record is two hours ahead (a gap in its input, or one record with a clock ahead).
-            partial(repartition, "0_0", window + 7_200_000, T0.plusSeconds(7_210), 1);
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, window + 7_200_000, T0.plusSeconds(7_210), 1);
             double dropped = WindowedAggregatesTest.dropped(f);
             // README: beyond an hour ahead "the oldest windows are emitted with what they have, before the store
             // would drop them".
@@ -102,29 +97,5 @@ class AggregateBacklogAndClockTest {
             assertThat(codeWindows).as("one 1m code window per backlog minute (dropped-records: " + dropped + ")")
                     .hasSize(181).contains(T0.toString());
         }
-    }
-
-    static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
-        String appId = f.config.streamsProperties().getProperty("application.id");
-        return f.driver.createInputTopic(appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition",
-                Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    }
-
-    /** A code partial of {@code count} VPN_NOT_READY occurrences in the 1m window at {@code windowStart}. */
-    static void partial(TestInputTopic<String, byte[]> topic, String source, long windowStart, Instant last,
-            long count) {
-        WindowAggregate a = new WindowAggregate();
-        a.kind = Occurrence.CODE;
-        a.svc = SVC;
-        a.catalog = "nefia";
-        a.code = "VPN_NOT_READY";
-        a.cls = "unavailable";
-        a.count = count;
-        a.firstSeen = last.toEpochMilli();
-        a.lastSeen = last.toEpochMilli();
-        byte[] value = FaultlineSerdes.PARTIAL.serializer().serialize("t", new PartialAggregate(60_000, windowStart, a));
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-        topic.pipeInput(new TestRecord<>("code|" + SVC + "|nefia|VPN_NOT_READY", value, headers, last));
     }
 }

@@ -215,7 +215,7 @@ class AggregateWindowsTest {
                 .filter(a -> a.get("kind").asText().equals("code")).map(a -> a.get("count").asLong()).toList();
     }
 
-    private static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
+    static TestInputTopic<String, byte[]> repartition(TopologyFixture f) {
         String appId = f.config.streamsProperties().getProperty("application.id");
         return f.driver.createInputTopic(appId + "-" + FaultlineTopology.AGG_REPARTITION + "-repartition",
                 Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -230,6 +230,14 @@ class AggregateWindowsTest {
     /** As above, in the window of {@code sizeMs} at {@code windowStart}. */
     private static void partial(TestInputTopic<String, byte[]> topic, String source, long sizeMs, long windowStart,
             Instant last, long count) {
+        partialAlone(topic, source, sizeMs, windowStart, last, count);
+        // As a combiner does once its time has moved on: a partial's own time does not move the windows' clock.
+        watermark(topic, source, last, 0);
+    }
+
+    /** The partial alone, with no watermark after it. */
+    static void partialAlone(TestInputTopic<String, byte[]> topic, String source, long sizeMs, long windowStart,
+            Instant last, long count) {
         WindowAggregate a = new WindowAggregate();
         a.kind = Occurrence.CODE;
         a.svc = SVC;
@@ -243,8 +251,6 @@ class AggregateWindowsTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(AggregateCombiner.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         topic.pipeInput(new TestRecord<>("code|" + SVC + "|nefia|VPN_NOT_READY", value, headers, last));
-        // As a combiner does once its time has moved on: a partial's own time does not move the windows' clock.
-        watermark(topic, source, last, 0);
     }
 
     private static void watermark(TestInputTopic<String, byte[]> topic, String source, Instant eventTime,
