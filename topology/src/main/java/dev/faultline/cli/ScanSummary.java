@@ -76,7 +76,8 @@ final class ScanSummary {
         if (level == null) {
             return false;
         }
-        if (format == LogFormat.OTLP && level.length() == 2 && level.compareTo("17") >= 0 && level.compareTo("24") <= 0) {
+        if (format == LogFormat.OTLP && level.length() == 2 && level.compareTo("17") >= 0
+                && level.compareTo("24") <= 0) {
             return true; // an OTel severityNumber without a severityText: ERROR (17) to FATAL4 (24)
         }
         return ERROR_LEVELS.contains(level.toLowerCase(Locale.ROOT));

@@ -1,6 +1,9 @@
 package dev.faultline.topology;
 
-/** Header names Faultline adds to dead letters (the original headers are kept, but for these: a replayed dead letter gets them anew). */
+/**
+ * Header names Faultline adds to dead letters. The original headers are kept, but for these: a replayed dead letter
+ * gets them anew.
+ */
 public final class DlqHeaders {
     /** {@code UnreadableReason.wire()}, e.g. {@code invalid-utf8}, {@code processing-error}. */
     public static final String REASON = "faultline.dlq.reason";

@@ -235,7 +235,8 @@ class CollisionResolutionTest {
     @Test
     void shouldNotAddTheSharedECodesOwnerWhenTheEventAlsoNamesTheCodeThatSharesIt() {
         // E9001 is SESSION_NOT_FOUND's E-code too: the event is one error, found twice, not INTERNAL beside it.
-        MatchResult r = matcher.match(TestEvents.event("svc-nefia", typedCode("svc-nefia", "E9001").codeFields(),
+        MatchResult r = matcher.match(TestEvents.event("svc-nefia",
+                typedCode("svc-nefia", "E9001").codeFields(),
                 List.of(FieldValue.text("msg", "SESSION_NOT_FOUND: session 7f3a expired"))));
         assertThat(r.errors()).extracting(e -> e.entry().code()).containsExactly("SESSION_NOT_FOUND");
         // the same for a shared RPC number: -32006 naming FILE_NOT_FOUND is that (permanent) error alone
