@@ -131,10 +131,12 @@ public final class Matcher {
          */
         private int resolved;
         private int ambiguous;
+        /** Findings resolved from a shared token: bounded on their own too, since the fold may drop them. */
+        private int fromShared;
         /**
-         * For each finding in {@link #errors}: the entries that share the token it was resolved from, when that
-         * token is shared ({@code E9001}: INTERNAL and SESSION_NOT_FOUND); else null. Created with the first
-         * finding from a shared token.
+         * For each finding in {@link #errors}: the entries that share the token it was found by, when that token is
+         * shared inside a catalog ({@code E9001}: INTERNAL and SESSION_NOT_FOUND; for an ambiguous finding, every
+         * such entry of its candidates' catalogs); else null. Created with the first finding from a shared token.
          */
         private ArrayList<List<CatalogEntry>> sharedBy;
 
@@ -152,7 +154,8 @@ public final class Matcher {
         }
 
         void add(TokenInfo info, String matched, MatchStage stage, String field) {
-            if (resolved >= MAX_ERRORS_PER_EVENT && ambiguous >= MAX_ERRORS_PER_EVENT) {
+            if (resolved >= MAX_ERRORS_PER_EVENT && ambiguous >= MAX_ERRORS_PER_EVENT
+                    && fromShared >= MAX_ERRORS_PER_EVENT) {
                 return;
             }
             List<CatalogHit> hits = info.hits();
@@ -184,11 +187,18 @@ public final class Matcher {
                     }
                     return;
                 }
-                if (resolved >= MAX_ERRORS_PER_EVENT) {
-                    return;
+                if (shared == null) {
+                    if (resolved >= MAX_ERRORS_PER_EVENT) {
+                        return;
+                    }
+                    resolved++;
+                } else {
+                    if (fromShared >= MAX_ERRORS_PER_EVENT) {
+                        return;
+                    }
+                    fromShared++;
                 }
                 match = new ErrorMatch(chosen.owner(), List.of(), matched, stage, field);
-                resolved++;
             } else {
                 if (ambiguous >= MAX_ERRORS_PER_EVENT) {
                     return;
@@ -196,6 +206,12 @@ public final class Matcher {
                 List<CatalogEntry> candidates = new ArrayList<>();
                 for (CatalogHit h : chosen != null ? List.of(chosen) : considered) {
                     candidates.addAll(h.meanings());
+                    if (h.owner() != null && h.claimants().size() > 1) {
+                        if (shared == null) {
+                            shared = new ArrayList<>();
+                        }
+                        shared.addAll(h.claimants());
+                    }
                 }
                 candidates.sort(CANDIDATE_ORDER);
                 if (containsAmbiguous(candidates)) {
@@ -290,34 +306,55 @@ public final class Matcher {
         }
 
         /**
-         * Drops each finding resolved from a shared token to its owner when the event also names another entry that
-         * shares the token: {@code E9001} with {@code SESSION_NOT_FOUND} is SESSION_NOT_FOUND, not that and
-         * INTERNAL (E9001's owner) beside it; {@code -32006} with {@code FILE_NOT_FOUND} is FILE_NOT_FOUND.
+         * Drops each finding made from a token shared inside a catalog when the event also names, unambiguously,
+         * another entry that shares it: {@code E9001} with {@code SESSION_NOT_FOUND} is SESSION_NOT_FOUND, not that
+         * and INTERNAL (E9001's owner) beside it; {@code -32006} with {@code FILE_NOT_FOUND} is FILE_NOT_FOUND, also
+         * where {@code -32006} was ambiguous across catalogs. One code found by both stages is reported once, as
+         * typed: a typed finding dropped for a code found in free text gives that finding its stage and field.
          */
         private static List<ErrorMatch> foldShared(List<ErrorMatch> errors, List<List<CatalogEntry>> sharedBy) {
-            List<ErrorMatch> out = new ArrayList<>(errors.size());
-            for (int i = 0, n = errors.size(); i < n; i++) {
-                ErrorMatch m = errors.get(i);
+            int n = errors.size();
+            ErrorMatch[] kept = errors.toArray(new ErrorMatch[0]);
+            boolean[] dropped = new boolean[n];
+            for (int i = 0; i < n; i++) {
                 List<CatalogEntry> shared = sharedBy.get(i);
-                if (shared == null || !namesAnotherOf(errors, m.entry(), shared)) {
-                    out.add(m);
+                if (shared == null) {
+                    continue;
+                }
+                ErrorMatch m = errors.get(i);
+                int by = namedBy(errors, dropped, m.entry(), shared);
+                if (by >= 0) {
+                    dropped[i] = true;
+                    if (m.stage() == MatchStage.TYPED && kept[by].stage() != MatchStage.TYPED) {
+                        kept[by] = new ErrorMatch(kept[by].entry(), kept[by].candidates(), m.matched(), m.stage(),
+                                m.field());
+                    }
+                }
+            }
+            List<ErrorMatch> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (!dropped[i]) {
+                    out.add(kept[i]);
                 }
             }
             return out;
         }
 
-        private static boolean namesAnotherOf(List<ErrorMatch> errors, CatalogEntry owner, List<CatalogEntry> shared) {
+        /** The index of a finding kept so far that names another entry of {@code shared} than {@code own}, or -1. */
+        private static int namedBy(List<ErrorMatch> errors, boolean[] dropped, CatalogEntry own,
+                List<CatalogEntry> shared) {
             for (int i = 0, n = errors.size(); i < n; i++) {
                 CatalogEntry entry = errors.get(i).entry();
-                if (entry != null && !same(entry, owner)) {
-                    for (int k = 0, m = shared.size(); k < m; k++) {
-                        if (same(shared.get(k), entry)) {
-                            return true;
-                        }
+                if (dropped[i] || entry == null || (own != null && same(entry, own))) {
+                    continue;
+                }
+                for (int k = 0, m = shared.size(); k < m; k++) {
+                    if (same(shared.get(k), entry)) {
+                        return i;
                     }
                 }
             }
-            return false;
+            return -1;
         }
 
         /** Drops each ambiguous finding one of whose candidates the event also names unambiguously. */

@@ -21,6 +21,11 @@ class CollisionResolutionTest {
     private final Matcher matcher = new Matcher(index, TestEvents.BINDINGS);
     private final Matcher unscoped = new Matcher(index, List.of());
 
+    /** 15 distinct nefia codes that share no token with anything. */
+    private static final String FIFTEEN = "E1002 E1003 VPN_SETUP_FAILED DERP_CONNECT_FAILED DERP_AUTH_FAILED"
+            + " SSH_AUTH_FAILED SSH_CONNECT_FAILED CMD_TIMEOUT SSH_SESSION_FAILED SSH_HOST_KEY_CHANGED PATH_DENIED"
+            + " CONFIG_INVALID SELECTOR_INVALID HOST_NOT_FOUND LICENSE_DENIED";
+
     private ErrorMatch only(Matcher m, LogEvent event) {
         MatchResult result = m.match(event);
         assertThat(result.errors()).hasSize(1);
@@ -257,5 +262,44 @@ class CollisionResolutionTest {
         // an E-code shared with a code the event does not name stays its owner's
         assertThat(matcher.match(text("svc-nefia", "E9001 and SSH_AUTH_FAILED")).errors())
                 .extracting(e -> e.entry().code()).containsExactly("INTERNAL", "SSH_AUTH_FAILED");
+    }
+
+    private List<String> codes(MatchResult r) {
+        return r.errors().stream().map(e -> e.ambiguous() ? "?" + e.matched() : e.entry().code()).toList();
+    }
+
+    @Test
+    void shouldApplyThe16BoundAfterFoldingASharedToken() {
+        // typed E9001 (INTERNAL, shared with SESSION_NOT_FOUND) + SESSION_NOT_FOUND + 15 other codes: the event
+        // names 16 distinct codes once E9001 is read as SESSION_NOT_FOUND. README: "the bound is applied after that".
+        MatchResult r = matcher.match(TestEvents.event("svc-nefia",
+                TestEvents.typedCode("svc-nefia", "E9001").codeFields(),
+                List.of(FieldValue.text("message", "SESSION_NOT_FOUND " + FIFTEEN))));
+        assertThat(codes(r)).doesNotContain("INTERNAL").contains("SESSION_NOT_FOUND", "LICENSE_DENIED")
+                .hasSize(Matcher.MAX_ERRORS_PER_EVENT);
+    }
+
+    @Test
+    void shouldKeepTheTypedStageOfACodeFoundByBothStages() {
+        // error_code E9001 (typed) and SESSION_NOT_FOUND in the message: one code, found by both stages
+        // ("reported once"), the typed field included; the typed finding should not vanish from stage/field.
+        MatchResult r = matcher.match(TestEvents.event("svc-nefia",
+                TestEvents.typedCode("svc-nefia", "E9001").codeFields(),
+                List.of(FieldValue.text("message", "SESSION_NOT_FOUND: session 7f3a expired"))));
+        assertThat(r.errors()).hasSize(1);
+        ErrorMatch m = r.errors().get(0);
+        assertThat(m.entry().code()).isEqualTo("SESSION_NOT_FOUND");
+        assertThat(m.stage()).as("stage of the kept finding").isEqualTo(MatchStage.TYPED);
+        assertThat(m.field()).isEqualTo("error_code");
+    }
+
+    @Test
+    void shouldFoldASharedRpcNumberBesideTheCodeThatSharesItForAnUnboundServiceToo() {
+        // default config: no service bindings. A Nefia JSON-RPC error -32006 whose message names FILE_NOT_FOUND
+        // (which carries -32006 in nefia): scoped, this is FILE_NOT_FOUND alone; unscoped, -32006 stays beside it as
+        // an ambiguous finding (agent-tasks quota.exceeded | nefia SFTP_FAILED) though the event explains it.
+        MatchResult r = unscoped.match(TestEvents.event(null, TestEvents.typedRpc(null, -32006).codeFields(),
+                List.of(FieldValue.text("error.message", "FILE_NOT_FOUND: open /srv/x: no such file"))));
+        assertThat(codes(r)).containsExactly("FILE_NOT_FOUND");
     }
 }
