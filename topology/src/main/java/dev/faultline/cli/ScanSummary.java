@@ -26,7 +26,7 @@ final class ScanSummary {
     static final int MAX_DISTINCT = 10_000;
     private static final int TOP = 10;
     private static final Set<String> ERROR_LEVELS = Set.of("error", "err", "fatal", "critical", "crit", "alert",
-            "emerg", "emergency", "severe", "panic", "50", "60");
+            "emerg", "emergency", "severe", "panic", "50", "60", "0", "1", "2", "3"); // pino's; syslog's (journald)
 
     private long events;
     private final Map<String, Long> formats = new TreeMap<>();

@@ -21,6 +21,7 @@ final class EventCollector {
     static final int NULL = JsonLexer.NULL;
 
     private final PathRules rules;
+    private final PathRules.Node root;
     private final int maxFields;
     /** The record's bytes, for keys pushed by position ({@link #pushRaw}); null for readers that push Strings. */
     private byte[] source;
@@ -54,6 +55,9 @@ final class EventCollector {
     private int codeCount;
     private FieldValue[] texts;
     private int textCount;
+    /** The text of the best-ranked message-like field so far, the message of an event without one. */
+    private String bestText;
+    private int bestTextRank;
     private final String[] meta = new String[PathRules.META_COUNT];
     /** Priority + 1 of the value held per role; 0 while none is held (saves filling with MAX_VALUE). */
     private final int[] metaRank = new int[PathRules.META_COUNT];
@@ -63,9 +67,15 @@ final class EventCollector {
     private boolean sawEcsLevel;
 
     EventCollector(PathRules rules, int maxFields) {
+        this(rules, rules.root, maxFields);
+    }
+
+    /** A collector whose paths start at {@code root}: {@link PathRules#otlpRoot} for OTLP log records. */
+    EventCollector(PathRules rules, PathRules.Node root, int maxFields) {
         this.rules = rules;
+        this.root = root;
         this.maxFields = maxFields;
-        nodes[0] = rules.root;
+        nodes[0] = root;
     }
 
     /** Names the record whose keys {@link #pushRaw} will point into. */
@@ -94,7 +104,7 @@ final class EventCollector {
             segs = new String[8];
             segments = new PathRules.Segment[8];
             nodes = new PathRules.Node[9];
-            nodes[0] = rules.root;
+            nodes[0] = root;
             spans = new int[16];
             enteredAt = new int[8];
         }
@@ -109,6 +119,7 @@ final class EventCollector {
         codeCount = 0;
         clear(texts, textCount);
         textCount = 0;
+        bestText = null;
         for (int i = 0; i < PathRules.META_COUNT; i++) {
             meta[i] = null;
             metaRank[i] = 0;
@@ -241,7 +252,7 @@ final class EventCollector {
             spec = n.code;
             order = n.codeOrder;
         }
-        boolean nestedMessage = false;
+        int nestedMessage = -1; // the rank of the message field the path ends like, when it does
         PathRules.SuffixRule[] suffix = matchedSuffix;
         if (suffix != null) {
             for (PathRules.SuffixRule rule : suffix) {
@@ -256,7 +267,7 @@ final class EventCollector {
                         }
                         break;
                     case PathRules.SUFFIX_MESSAGE:
-                        nestedMessage = true;
+                        nestedMessage = nestedMessage < 0 ? rule.order : Math.min(nestedMessage, rule.order);
                         break;
                     case PathRules.SUFFIX_RETRY_MS:
                         if (retryMs == Timestamps.NONE && type != BOOL) {
@@ -277,15 +288,15 @@ final class EventCollector {
             boolean numeric = type == INT || type == FLOAT || (type == STRING && isNumber(value));
             addCode(new FieldValue(path, value, numeric, spec));
         }
-        if ((n == null || !n.message) && nestedMessage && type == STRING && !value.isEmpty()) {
-            addText(FieldValue.text(path == null ? path() : path, value));
+        if ((n == null || !n.message) && nestedMessage >= 0 && type == STRING && !value.isEmpty()) {
+            addText(FieldValue.text(path == null ? path() : path, value), nestedMessage);
         }
         if (n != null) {
             if (n.message && type == STRING && !value.isEmpty()) {
                 if (path == null) {
                     path = path();
                 }
-                addText(FieldValue.text(path, value));
+                addText(FieldValue.text(path, value), n.messageRank);
             }
             if (n.meta != PathRules.META_NONE) {
                 setMeta(n.meta, n.metaPriority, value, type);
@@ -340,7 +351,7 @@ final class EventCollector {
     }
 
     void addText(String field, String value) {
-        addText(FieldValue.text(field, value));
+        addText(FieldValue.text(field, value), Integer.MAX_VALUE);
     }
 
     private void addCode(FieldValue v) {
@@ -352,7 +363,12 @@ final class EventCollector {
         codes[codeCount++] = v;
     }
 
-    private void addText(FieldValue v) {
+    /** @param rank where its field stands among the message fields; the best is {@link #message}'s fallback */
+    private void addText(FieldValue v, int rank) {
+        if (textCount == 0 || rank < bestTextRank) {
+            bestText = v.value();
+            bestTextRank = rank;
+        }
         if (texts == null) {
             texts = new FieldValue[4];
         } else if (textCount == texts.length) {
@@ -393,11 +409,12 @@ final class EventCollector {
     }
 
     /**
-     * The event's message: its message field, else its first message-like field (a JSON-RPC error's
-     * {@code error.message}, a foundry envelope's {@code error}), so an error envelope is not an event without text.
+     * The event's message: its message field, else the first of its message-like fields in the configured order (a
+     * JSON-RPC error's {@code error.message} before a stack trace; a foundry envelope's {@code error}), so an error
+     * envelope is not an event without text.
      */
     String message(String field) {
-        return field != null || textCount == 0 ? field : texts[0].value();
+        return field != null || textCount == 0 ? field : bestText;
     }
 
     /** Whether the current path ends with {@code suffix}; segments are unique per name, so {@code ==} compares. */

@@ -65,7 +65,7 @@ final class OtlpReader {
 
         Scratch(PathRules rules, ParseConfig config) {
             tape = new JsonTape(config);
-            collector = new EventCollector(rules, config.maxFields());
+            collector = new EventCollector(rules, rules.otlpRoot, config.maxFields());
         }
     }
 

@@ -42,8 +42,13 @@ final class PathRules {
             "LogLevel", "PRIORITY");
     static final List<String> MESSAGE_PATHS = List.of("message", "msg", "log", "text", "body", "Message", "MESSAGE");
 
-    /** Top-level maps under which OTel (attributes, a structured body) / ECS / Logstash put structured fields. */
-    static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields", "body");
+    /** Top-level maps under which OTel / ECS / Logstash put structured fields; typed fields may sit in them. */
+    static final List<String> FIELD_CONTAINERS = List.of("attributes", "labels", "fields");
+    /**
+     * For OTLP log records, also a structured body (kvlistValue), as a collector's JSON parser leaves a log: only
+     * there. In other formats a {@code body} object is often a request's payload, whose {@code code} is no error.
+     */
+    static final List<String> OTLP_FIELD_CONTAINERS = List.of("attributes", "labels", "fields", "body");
 
     static final int SUFFIX_CODE = 0;
     static final int SUFFIX_RETRY_MS = 1;
@@ -75,6 +80,8 @@ final class PathRules {
         int codeOrder = Integer.MAX_VALUE;
         /** Whether a string here is a message-like text field for the fallback. */
         boolean message;
+        /** Where its path stands in the configured message fields: the first is the message of an event without one. */
+        int messageRank = Integer.MAX_VALUE;
         int meta = META_NONE;
         int metaPriority;
         /** Whether anything at all is attached here, so a reader can skip a scalar with one test. */
@@ -139,6 +146,8 @@ final class PathRules {
     }
 
     final Node root = new Node();
+    /** As {@link #root}, with a structured body's fields ({@link #OTLP_FIELD_CONTAINERS}): the OTLP reader's. */
+    final Node otlpRoot = new Node();
     /**
      * Open-addressing table of every {@link Segment}, probed by {@link String#hashCode} (cached in the String)
      * and compared by identity first: the names are interned, and so are the field names Jackson hands out
@@ -156,46 +165,18 @@ final class PathRules {
     private final ConcurrentHashMap<String, String[]> splitCache = new ConcurrentHashMap<>();
 
     PathRules(ParseConfig config) {
-        List<TypedField> typed = config.typedFields();
         Map<String, List<SuffixRule>> suffixes = new HashMap<>();
-        for (int order = 0; order < typed.size(); order++) {
-            TypedField spec = typed.get(order);
-            String[] segs = splitPath(spec.path());
-            if (spec.anyDepth()) {
-                suffixes.computeIfAbsent(segs[segs.length - 1], k -> new ArrayList<>())
-                        .add(new SuffixRule(segs, SUFFIX_CODE, spec, order));
-            } else {
-                addCode(segs, spec, order);
-                for (String container : FIELD_CONTAINERS) {
-                    addCode(prefixed(container, segs), spec, order);
-                }
-            }
-        }
+        addRules(root, config, FIELD_CONTAINERS, suffixes);
+        addRules(otlpRoot, config, OTLP_FIELD_CONTAINERS, null);
         suffixes.computeIfAbsent("retry_after_ms", k -> new ArrayList<>())
                 .add(new SuffixRule(new String[] {"retry_after_ms"}, SUFFIX_RETRY_MS, null, Integer.MAX_VALUE));
         suffixes.computeIfAbsent("retry_after_seconds", k -> new ArrayList<>())
                 .add(new SuffixRule(new String[] {"retry_after_seconds"}, SUFFIX_RETRY_SECONDS, null,
                         Integer.MAX_VALUE));
-        for (String path : config.messageFields()) {
-            String[] segs = splitPath(path);
-            node(segs).message = true;
-            node(prefixed("attributes", segs)).message = true;
-            // an OTLP log record's structured body (kvlistValue), as a collector's JSON parser leaves it
-            node(prefixed("body", segs)).message = true;
-            if (segs.length >= 2 && NESTED_MESSAGE_OBJECTS.contains(segs[segs.length - 2])) {
-                String[] tail = {segs[segs.length - 2], segs[segs.length - 1]};
-                suffixes.computeIfAbsent(tail[1], k -> new ArrayList<>())
-                        .add(new SuffixRule(tail, SUFFIX_MESSAGE, null, Integer.MAX_VALUE));
-            }
-        }
-        addMeta(TIMESTAMP_PATHS, META_TIMESTAMP);
-        addMeta(SERVICE_PATHS, META_SERVICE);
-        addMeta(HOST_PATHS, META_HOST);
-        addMeta(LEVEL_PATHS, META_LEVEL);
-        addMeta(MESSAGE_PATHS, META_MESSAGE);
 
         Map<String, Segment> byName = new HashMap<>();
         collectSegments(root, byName);
+        collectSegments(otlpRoot, byName);
         for (Map.Entry<String, List<SuffixRule>> e : suffixes.entrySet()) {
             segmentFor(e.getKey(), byName).suffixRules = e.getValue().toArray(new SuffixRule[0]);
             for (SuffixRule rule : e.getValue()) {
@@ -230,6 +211,52 @@ final class PathRules {
             byteTable[slot] = seg;
         }
         compile(root, byName.size(), byName);
+        compile(otlpRoot, byName.size(), byName);
+    }
+
+    /**
+     * The exact-path rules under {@code top}: typed fields (also under each of {@code containers}), message-like
+     * fields (also under the containers that hold a record's text, attributes and a structured body) and the
+     * metadata paths; and, when {@code suffixes} is given, the rules matched by the end of a path.
+     */
+    private static void addRules(Node top, ParseConfig config, List<String> containers,
+            Map<String, List<SuffixRule>> suffixes) {
+        List<TypedField> typed = config.typedFields();
+        for (int order = 0; order < typed.size(); order++) {
+            TypedField spec = typed.get(order);
+            String[] segs = splitPath(spec.path());
+            if (spec.anyDepth()) {
+                if (suffixes != null) {
+                    suffixes.computeIfAbsent(segs[segs.length - 1], k -> new ArrayList<>())
+                            .add(new SuffixRule(segs, SUFFIX_CODE, spec, order));
+                }
+            } else {
+                addCode(top, segs, spec, order);
+                for (String container : containers) {
+                    addCode(top, prefixed(container, segs), spec, order);
+                }
+            }
+        }
+        List<String> messageFields = config.messageFields();
+        for (int rank = 0; rank < messageFields.size(); rank++) {
+            String[] segs = splitPath(messageFields.get(rank));
+            addMessage(node(top, segs), rank);
+            for (String container : containers) {
+                if (container.equals("attributes") || container.equals("body")) {
+                    addMessage(node(top, prefixed(container, segs)), rank);
+                }
+            }
+            if (suffixes != null && segs.length >= 2 && NESTED_MESSAGE_OBJECTS.contains(segs[segs.length - 2])) {
+                String[] tail = {segs[segs.length - 2], segs[segs.length - 1]};
+                suffixes.computeIfAbsent(tail[1], k -> new ArrayList<>())
+                        .add(new SuffixRule(tail, SUFFIX_MESSAGE, null, rank));
+            }
+        }
+        addMeta(top, TIMESTAMP_PATHS, META_TIMESTAMP);
+        addMeta(top, SERVICE_PATHS, META_SERVICE);
+        addMeta(top, HOST_PATHS, META_HOST);
+        addMeta(top, LEVEL_PATHS, META_LEVEL);
+        addMeta(top, MESSAGE_PATHS, META_MESSAGE);
     }
 
     /** The segment named {@code name}, or null when no rule uses that name (most keys). */
@@ -399,17 +426,22 @@ final class PathRules {
         return out;
     }
 
-    private void addCode(String[] segs, TypedField spec, int order) {
-        Node n = node(segs);
+    private static void addMessage(Node n, int rank) {
+        n.message = true;
+        n.messageRank = Math.min(n.messageRank, rank);
+    }
+
+    private static void addCode(Node top, String[] segs, TypedField spec, int order) {
+        Node n = node(top, segs);
         if (order < n.codeOrder) {
             n.code = spec;
             n.codeOrder = order;
         }
     }
 
-    private void addMeta(List<String> paths, int meta) {
+    private static void addMeta(Node top, List<String> paths, int meta) {
         for (int priority = 0; priority < paths.size(); priority++) {
-            Node n = node(splitPath(paths.get(priority)));
+            Node n = node(top, splitPath(paths.get(priority)));
             if (n.meta == META_NONE) {
                 n.meta = meta;
                 n.metaPriority = priority;
@@ -417,8 +449,8 @@ final class PathRules {
         }
     }
 
-    private Node node(String[] segs) {
-        Node n = root;
+    private static Node node(Node top, String[] segs) {
+        Node n = top;
         for (String seg : segs) {
             n = n.children.computeIfAbsent(seg, k -> new Node());
         }

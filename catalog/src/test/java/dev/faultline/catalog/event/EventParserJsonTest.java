@@ -404,6 +404,20 @@ class EventParserJsonTest {
         assertThat(single("{\"success\":false,\"data\":{\"error_code\":\"SPEC_NOT_FOUND\"},"
                 + "\"error\":\"Spec x not found\"}").message()).isEqualTo("Spec x not found");
         assertThat(single("{\"error\":\"the error\",\"msg\":\"the message\"}").message()).isEqualTo("the message");
+        // the configured order of the message fields, not the document's: the message before a stack trace
+        assertThat(single("{\"level\":\"error\",\"error\":{\"type\":\"java.io.IOException\","
+                + "\"stack_trace\":\"java.io.IOException: ssh auth failed\\n\\tat a.B.c(B.java:1)\","
+                + "\"message\":\"ssh auth failed\"}}").message()).isEqualTo("ssh auth failed");
+    }
+
+    @Test
+    void shouldNotReadABodyObjectOfAJsonLogAsAContainerOfCodes() {
+        // An access log that logs a request's payload: its code is a coupon, not an error (only an OTLP log
+        // record's structured body is read as its fields)
+        LogEvent e = single("{\"level\":\"info\",\"msg\":\"POST /api/redeem 200\","
+                + "\"body\":{\"code\":\"SUMMER-SALE\",\"text\":\"E2001 in a note\"}}");
+        assertThat(e.codeFields()).isEmpty();
+        assertThat(e.textFields()).extracting(FieldValue::field).containsExactly("msg");
     }
 
     @Test

@@ -156,7 +156,7 @@ final class JacksonOtlpReader {
 
     private ParseResult.Unreadable event(JsonNode record, String service, String host, String where,
             List<LogEvent> out) {
-        EventCollector c = new EventCollector(rules, config.maxFields());
+        EventCollector c = new EventCollector(rules, rules.otlpRoot, config.maxFields());
         String timestamp = null;
         Long epochMillis = null;
         for (String key : new String[] {"timeUnixNano", "observedTimeUnixNano"}) {
