@@ -218,7 +218,9 @@ final class AggregateCombiner implements Processor<byte[], Routed.Event, String,
                     // Closed already. Flush first, and say how far this task is, so the windowed aggregate's time
                     // is where it would be without the combiner; then let it drop (and count) the occurrence.
                     flush();
-                    sendWatermark();
+                    if (maxEventTime > lastWatermark) {
+                        sendWatermark(); // once per step of time, not per late occurrence
+                    }
                     context.forward(new Record<>(series,
                             new PartialAggregate(size, start, new WindowAggregate().add(o, maxHosts)), stamp(t),
                             sourceHeaders()));

@@ -3,10 +3,9 @@ package dev.faultline.topology;
 import dev.faultline.config.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.Sensor;
@@ -74,8 +73,8 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     /** Per size: the first window start not emitted yet, or {@code Long.MIN_VALUE} before any emit. */
     private long[] nextStart;
 
-    AggregateWindows(List<Duration> sizes, Duration grace, Duration idleTimeout, int maxHosts, int maxSampleChars,
-            String progressStoreName, long punctuateMs) {
+    AggregateWindows(List<Duration> sizes, Duration grace, Duration maxFutureSkew, Duration idleTimeout, int maxHosts,
+            int maxSampleChars, String progressStoreName, long punctuateMs) {
         int n = sizes.size();
         this.storeNames = new String[n];
         this.labels = new String[n];
@@ -85,7 +84,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             storeNames[i] = storeName(sizes.get(i));
             labels[i] = Durations.format(sizes.get(i));
             sizesMs[i] = sizes.get(i).toMillis();
-            retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace).toMillis();
+            retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace, maxFutureSkew).toMillis();
         }
         this.graceMs = grace.toMillis();
         this.clock = new PartitionClock(idleTimeout);
@@ -179,10 +178,11 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             dropped.record(1.0, context.currentSystemTimeMs());
             return;
         }
-        // The put moves the store's time to this window: a window older than that by the retention would be gone
-        // unseen. So it goes out first, with what it has, whatever holds back the watermarks (the start-up hold, a
-        // lagging partition); its later partials are then dropped and counted.
-        emitClosed(i, start - (retentionsMs[i] - 2 * size - graceMs));
+        // The put moves the store's time to this window: a window starting the retention or more before it would be
+        // gone unseen. So it goes out first, with what it has, whatever holds back the watermarks (the start-up hold,
+        // a lagging partition); its later partials are then dropped and counted. (emitClosed(by) emits the windows
+        // starting at or before by - size - grace.)
+        emitClosed(i, start - retentionsMs[i] + size + graceMs);
         ValueAndTimestamp<WindowAggregate> old = stores[i].fetch(key, start);
         WindowAggregate agg = old == null || old.value() == null ? new WindowAggregate() : old.value();
         agg.merge(p.agg, maxHosts);
@@ -233,26 +233,46 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
         }
         // From the first window not emitted, however far back: a window is emitted before a put could expire it
         // (add), so everything in between that the store still holds is unseen. Before the first emit, windows
-        // older than the retention are gone from the store anyway. One range read (the store skips expired
-        // segments), then oldest window first, so a reader of the topic sees final results in window order, as
-        // the DSL emitted them; within a window, in the store's order.
+        // older than the retention are gone from the store anyway. Oldest first, one window start at a time (its
+        // series streamed, not held), so a reader of the topic sees final results in window order, as the DSL
+        // emitted them.
         long from = nextStart[i] != Long.MIN_VALUE ? nextStart[i]
                 : Math.max(0, lastClosed - retentionsMs[i]) / size * size;
-        List<KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>>> closed = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
-                stores[i].fetchAll(from, lastClosed)) {
-            it.forEachRemaining(closed::add);
-        }
-        closed.sort(Comparator.comparingLong(kv -> kv.key.window().start())); // stable
-        for (KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>> kv : closed) {
-            WindowAggregate agg = kv.value.value();
-            long start = kv.key.window().start();
-            context.forward(new Record<>(AggregateJson.key(agg, labels[i], start),
-                    AggregateJson.toBytes(agg, labels[i], size, start, start + size, maxSampleChars),
-                    kv.value.timestamp()));
+        if ((lastClosed - from) / size <= 2 * (retentionsMs[i] / size) + 2) {
+            for (long start = from; start <= lastClosed; start += size) {
+                emitWindow(i, start);
+            }
+        } else {
+            // A long stretch of time (a silence, a jump) holds at most the retention's windows: find them first
+            // rather than read every empty window start of it.
+            TreeSet<Long> starts = new TreeSet<>();
+            try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
+                    stores[i].fetchAll(from, lastClosed)) {
+                while (it.hasNext()) {
+                    starts.add(it.next().key.window().start());
+                }
+            }
+            for (long start : starts) {
+                emitWindow(i, start);
+            }
         }
         nextStart[i] = lastClosed + size;
         progress.put(EMITTED_PREFIX + size, nextStart[i]);
+    }
+
+    /** Forwards the final result of every series of the size-{@code i} window at {@code start}. */
+    private void emitWindow(int i, long start) {
+        long size = sizesMs[i];
+        try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowAggregate>> it =
+                stores[i].fetchAll(start, start)) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, ValueAndTimestamp<WindowAggregate>> kv = it.next();
+                WindowAggregate agg = kv.value.value();
+                context.forward(new Record<>(AggregateJson.key(agg, labels[i], start),
+                        AggregateJson.toBytes(agg, labels[i], size, start, start + size, maxSampleChars),
+                        kv.value.timestamp()));
+            }
+        }
     }
 
     private static long idleMs(Record<String, PartialAggregate> record) {

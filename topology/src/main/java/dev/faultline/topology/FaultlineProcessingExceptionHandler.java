@@ -3,6 +3,7 @@ package dev.faultline.topology;
 import dev.faultline.ops.SafeText;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -28,10 +29,12 @@ public final class FaultlineProcessingExceptionHandler implements ProcessingExce
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (exception instanceof StreamsException) {
+        if (exception instanceof StreamsException || exception instanceof RetriableException) {
             // Kafka Streams' own failure (a send its production handler failed, a broken store) on its way up
-            // through every processor on the stack: not this record's, and under exactly-once nothing more can be
-            // sent in this transaction. Neither dead-lettered nor counted, once per processor; the task fails.
+            // through every processor on the stack, or a client's retriable one (a metadata timeout of a sink's
+            // partitioner): not this record's, and under exactly-once nothing more can be sent in this
+            // transaction. Neither dead-lettered nor counted, once per processor; the task fails and the record is
+            // read again from the last commit.
             LOG.debug("{} saw Kafka Streams fail on a record of {}-{}@{}", context.processorNodeId(),
                     context.topic(), context.partition(), context.offset());
             return Response.fail();

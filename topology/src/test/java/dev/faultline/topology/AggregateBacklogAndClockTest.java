@@ -4,6 +4,8 @@ import static dev.faultline.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,63 @@ class AggregateBacklogAndClockTest {
                     .map(a -> a.at("/window/start").asText()).toList();
             assertThat(codeWindows).as("one 1m code window per backlog minute (dropped-records: " + dropped + ")")
                     .hasSize(181).contains(T0.toString());
+        }
+    }
+
+    /**
+     * With event-time.max-future-skew at 3 h, one host 2 h fast writes a partial for a window 2 h ahead: the stores
+     * keep the skew on top of the hour's margin, so the current window stays open for the on-time hosts.
+     */
+    @Test
+    void shouldNotCloseTheCurrentWindowBecauseOneHostsClockIsHoursFastWithinTheConfiguredSkew() {
+        try (TopologyFixture f = new TopologyFixture("event-time: {max-future-skew: 3h}")) {
+            f.log(T0.plusSeconds(10), SVC, "h1", "VPN_NOT_READY", "on time");
+            f.logAt(T0.plusSeconds(11),
+                    TopologyFixture.line(T0.plusSeconds(11).plus(Duration.ofHours(2)), SVC, "h2", "VPN_NOT_READY",
+                            "fast clock"));
+            f.advanceWallClock(Duration.ofSeconds(2)); // the combiner's wall-clock flush
+            f.log(T0.plusSeconds(20), SVC, "h1", "VPN_NOT_READY", "on time again");
+            f.log(T0.plusSeconds(30), SVC, "h1", "VPN_NOT_READY", "and again");
+            f.advanceWallClock(Duration.ofSeconds(2));
+            double dropped = WindowedAggregatesTest.dropped(f);
+            f.log(T0.plusSeconds(600), SVC, "h1", null, "close everything");
+
+            List<JsonNode> tenOClock = f.aggregates.readRecordsToList().stream()
+                    .map(r -> TopologyFixture.json(r.value()))
+                    .filter(a -> a.get("kind").asText().equals("code"))
+                    .filter(a -> a.at("/window/start").asText().equals(T0.toString())).toList();
+            assertThat(dropped).as("h1's on-time events dropped as late").isZero();
+            assertThat(tenOClock).singleElement()
+                    .satisfies(a -> assertThat(a.get("count").asLong()).as("h1's 10:00 count").isEqualTo(3));
+        }
+    }
+
+    /**
+     * A partition may run ahead of the slowest by an hour (plus the grace). Partition 0 is 57m30s ahead of partition
+     * 1 (a backlog catch-up), and one of its hosts logs 4m50s ahead of its records (within the default 5m skew):
+     * its partial's window starts 62m after partition 1's current one, which must stay open all the same.
+     */
+    @Test
+    void shouldKeepALaggingPartitionsWindowOpenWhileAnotherIsLessThanAnHourAhead() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = AggregateWindowsTest.repartition(f);
+            long window = T0.toEpochMilli();
+            AggregateWindowsTest.watermark(repartition, "0_1", T0.plusSeconds(10), 0);
+            AggregateWindowsTest.partialAlone(repartition, "0_1", 60_000, window, T0.plusSeconds(10), 1);
+            Instant ahead = T0.plus(Duration.ofSeconds(57 * 60 + 30));
+            AggregateWindowsTest.watermark(repartition, "0_0", ahead, 0);
+            Instant fastLog = ahead.plus(Duration.ofSeconds(290));
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, fastLog.toEpochMilli() / 60_000 * 60_000,
+                    ahead, 1);
+            // partition 1 goes on in its 10:00 window
+            AggregateWindowsTest.partialAlone(repartition, "0_1", 60_000, window, T0.plusSeconds(20), 1);
+            AggregateWindowsTest.watermark(repartition, "0_1", T0.plusSeconds(20), 0);
+            double dropped = WindowedAggregatesTest.dropped(f);
+            assertThat(f.aggregates.readRecordsToList()).as("10:00 emitted while partition 1 is at 10:00:20 "
+                    + "(dropped-records: " + dropped + ")")
+                    .extracting(r -> TopologyFixture.json(r.value()))
+                    .filteredOn(a -> a.at("/window/start").asText().equals(T0.toString())).isEmpty();
+            assertThat(dropped).as("partition 1's on-time partial dropped").isZero();
         }
     }
 }

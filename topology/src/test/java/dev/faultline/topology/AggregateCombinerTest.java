@@ -161,6 +161,33 @@ class AggregateCombinerTest {
         }
     }
 
+    /**
+     * A shipper resending a buffered backlog after a silence: its events are late. Each watermark goes to every
+     * partition and makes every aggregate task write its progress store, so one per late occurrence would multiply
+     * the traffic; one per step of the task's time is enough.
+     */
+    @Test
+    void shouldNotSendAWatermarkPerLateOccurrenceWhenTimeHasNotMoved() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestOutputTopic<String, byte[]> repartition = AggregateCombinerTest.repartition(f);
+            f.log(T0.plusSeconds(10), SVC, "h1", "VPN_NOT_READY", "on time");
+            f.log(T0.plusSeconds(200), SVC, "h1", null, "closes 10:00");
+            repartition.readRecordsToList();
+
+            // 100 late error events (3 occurrences each: total, code, class), read within one flush interval.
+            for (int i = 0; i < 100; i++) {
+                f.logAt(T0.plusSeconds(200), TopologyFixture.line(T0.plusSeconds(20).plusMillis(i), SVC, "h2",
+                        "VPN_NOT_READY", "late " + i));
+            }
+            List<TestRecord<String, byte[]>> out = repartition.readRecordsToList();
+            long watermarks = out.stream().filter(r -> r.key().equals(AggregateCombiner.WATERMARK_KEY)).count();
+            long partials = out.size() - watermarks;
+            assertThat(partials).as("late occurrences forwarded alone").isEqualTo(300);
+            assertThat(watermarks).as("watermarks sent for 300 late occurrences while the task's time stood still")
+                    .isLessThanOrEqualTo(1);
+        }
+    }
+
     @Test
     void shouldFlushEverythingWhenTheStoreExceedsItsBound() {
         try (TopologyFixture f = new TopologyFixture("", null, 5)) {

@@ -77,6 +77,11 @@ class ExceptionHandlersTest {
         assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(r.deadLetterQueueRecords()).isEmpty();
         assertThat(deadLetters()).isZero();
+        // a sink partitioner's metadata timeout, which Kafka Streams would retry: not the record's failure either
+        ProcessingExceptionHandler.Response timeout = handler.handleError(ctx, new Record<>(null, null, 0L),
+                new org.apache.kafka.common.errors.TimeoutException("Could not get partitions for topic x"));
+        assertThat(timeout.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(deadLetters()).isZero();
     }
 
     /** The handler keeps whatever headers Kafka Streams gives it (for the enrich task's input: the log's). */
