@@ -157,4 +157,22 @@ class AggregateBacklogAndClockTest {
             assertThat(dropped).as("partition 1's on-time partial dropped").isZero();
         }
     }
+
+    @Test
+    void shouldEmitTheOpenWindowsOnceWhenEventTimeJumpsADayAhead() {
+        try (TopologyFixture f = new TopologyFixture("")) {
+            TestInputTopic<String, byte[]> repartition = AggregateWindowsTest.repartition(f);
+            long window = T0.toEpochMilli();
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, window, T0.plusSeconds(10), 1);
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, window + 60_000, T0.plusSeconds(100), 3);
+            AggregateWindowsTest.watermark(repartition, "0_0", T0.plusSeconds(100), 0); // closes 10:00 alone
+            // A day of windows between the first not emitted and the next record's: only 10:01's holds anything.
+            AggregateWindowsTest.partialAlone(repartition, "0_0", 60_000, window + 86_400_000,
+                    T0.plus(Duration.ofDays(1)).plusSeconds(10), 1);
+            assertThat(f.aggregates.readRecordsToList()).extracting(r -> TopologyFixture.json(r.value()))
+                    .filteredOn(a -> a.get("kind").asText().equals("code"))
+                    .extracting(a -> a.at("/window/start").asText() + "=" + a.get("count").asLong())
+                    .containsExactly(T0 + "=1", T0.plusSeconds(60) + "=3");
+        }
+    }
 }
