@@ -119,7 +119,8 @@ public final class FaultlineKeys {
             "Sample messages in aggregates and alerts are cut to this length.", range(16, 65_536));
 
     public static final ConfigKey<Duration> EVENT_TIME_MAX_FUTURE_SKEW = key("event-time.max-future-skew", DURATION,
-            Duration.ofMinutes(5), "A log time further ahead of the record time is not trusted.", nonNegative());
+            Duration.ofMinutes(5), "A log time further ahead of the record time is not trusted (at most 30m: the "
+                    + "aggregate stores' margin for a partition ahead is an hour less this).", atMostMinutes(30));
     public static final ConfigKey<Duration> EVENT_TIME_MAX_PAST_AGE = key("event-time.max-past-age", DURATION,
             Duration.ofDays(7), "A log time further behind the record time is not trusted.", nonNegative());
     public static final ConfigKey<Duration> EVENT_TIME_IDLE_PARTITION_TIMEOUT = key(
@@ -299,6 +300,11 @@ public final class FaultlineKeys {
     private static Validator<Duration> positive() {
         return v -> v.compareTo(Duration.ofMillis(1)) < 0 ? "must be at least 1ms"
                 : v.compareTo(MAX_DURATION) > 0 ? "must be at most " + Durations.format(MAX_DURATION) : null;
+    }
+
+    private static Validator<Duration> atMostMinutes(int minutes) {
+        return v -> v.isNegative() ? "must not be negative"
+                : v.compareTo(Duration.ofMinutes(minutes)) > 0 ? "must be at most " + minutes + "m" : null;
     }
 
     private static Validator<Duration> nonNegative() {

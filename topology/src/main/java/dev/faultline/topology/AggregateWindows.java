@@ -73,8 +73,8 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
     /** Per size: the first window start not emitted yet, or {@code Long.MIN_VALUE} before any emit. */
     private long[] nextStart;
 
-    AggregateWindows(List<Duration> sizes, Duration grace, Duration maxFutureSkew, Duration idleTimeout, int maxHosts,
-            int maxSampleChars, String progressStoreName, long punctuateMs) {
+    AggregateWindows(List<Duration> sizes, Duration grace, Duration idleTimeout, int maxHosts, int maxSampleChars,
+            String progressStoreName, long punctuateMs) {
         int n = sizes.size();
         this.storeNames = new String[n];
         this.labels = new String[n];
@@ -84,7 +84,7 @@ final class AggregateWindows implements Processor<String, PartialAggregate, Stri
             storeNames[i] = storeName(sizes.get(i));
             labels[i] = Durations.format(sizes.get(i));
             sizesMs[i] = sizes.get(i).toMillis();
-            retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace, maxFutureSkew).toMillis();
+            retentionsMs[i] = FaultlineTopology.retention(sizes.get(i), grace).toMillis();
         }
         this.graceMs = grace.toMillis();
         this.clock = new PartitionClock(idleTimeout);

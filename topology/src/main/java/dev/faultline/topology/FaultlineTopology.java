@@ -162,7 +162,6 @@ public final class FaultlineTopology {
         int maxHosts = config.get(FaultlineKeys.AGGREGATES_MAX_DISTINCT_HOSTS);
         int maxSampleChars = config.get(FaultlineKeys.AGGREGATES_MAX_SAMPLE_CHARS);
         Duration grace = config.windowGrace();
-        Duration skew = config.get(FaultlineKeys.EVENT_TIME_MAX_FUTURE_SKEW);
         List<Duration> sizes = config.windowSizes();
         // Bytes in, bytes out: the combiner encodes its two small entries per partial itself.
         StoreBuilder<KeyValueStore<Bytes, byte[]>> partials = Stores.keyValueStoreBuilder(
@@ -193,7 +192,7 @@ public final class FaultlineTopology {
         for (Duration size : sizes) {
             stores.add(Stores.timestampedWindowStoreBuilder(
                             Stores.persistentTimestampedWindowStore(AggregateWindows.storeName(size),
-                                    retention(size, grace, skew), size, false),
+                                    retention(size, grace), size, false),
                             FaultlineSerdes.STRING, FaultlineSerdes.AGGREGATE)
                     // Each window is written once per partial and read back once, when it closes: a cache
                     // would save little, and on the first emit after a start it would walk from epoch 0.
@@ -204,8 +203,8 @@ public final class FaultlineTopology {
         ProcessorSupplier<String, PartialAggregate, String, byte[]> windows = new ProcessorSupplier<>() {
             @Override
             public AggregateWindows get() {
-                return new AggregateWindows(sizes, grace, skew, idleTimeout, maxHosts, maxSampleChars,
-                        AGG_PROGRESS_STORE, COMBINE_INTERVAL_MS);
+                return new AggregateWindows(sizes, grace, idleTimeout, maxHosts, maxSampleChars, AGG_PROGRESS_STORE,
+                        COMBINE_INTERVAL_MS);
             }
 
             @Override
@@ -224,11 +223,13 @@ public final class FaultlineTopology {
      * keeps 2 × size + grace + {@link #RETENTION_MARGIN}: {@link AggregateWindows} emits a window with what it
      * has once the newest partition is the margin plus the grace past the window's end, one window before the
      * store would drop it, so a partition may lag the newest by the margin whatever the window size. (With
-     * size + grace + max(size, margin), windows of an hour or more closed on the newest partition alone.) Plus
-     * the future skew a log's time may have: a partial's window is its log's, up to that far ahead of its partition.
+     * size + grace + max(size, margin), windows of an hour or more closed on the newest partition alone.) A
+     * partial's window is its log's time, up to the future skew ahead of its partition, so the lead a partition may
+     * have is the margin less that skew (which is at most 30 minutes). The retention depends on size and grace
+     * alone: it sets the store's segment interval, and a store reopened with another one misses its segments.
      */
-    static Duration retention(Duration size, Duration grace, Duration maxFutureSkew) {
-        return size.multipliedBy(2).plus(grace).plus(RETENTION_MARGIN).plus(maxFutureSkew);
+    static Duration retention(Duration size, Duration grace) {
+        return size.multipliedBy(2).plus(grace).plus(RETENTION_MARGIN);
     }
 
     private static void alerts(FaultlineConfig config, Topics topics, KStream<byte[], Routed.Event> events,

@@ -193,6 +193,13 @@ class FaultlineConfigTest {
     }
 
     @Test
+    void shouldRefuseAFutureSkewBeyondHalfTheAggregateStoresMargin() {
+        assertThat(FaultlineConfig.parse("event-time: {max-future-skew: 3h}", Map.of()).errors()).singleElement()
+                .asString().contains("event-time.max-future-skew").contains("at most 30m");
+        assertThat(FaultlineConfig.parse("event-time: {max-future-skew: 30m}", Map.of()).errors()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseKafkaKeysThatATypedKeyOwns() {
         ConfigResult r = FaultlineConfig.parse("kafka: {processing.guarantee: at_least_once}", Map.of());
 
@@ -273,7 +280,7 @@ class FaultlineConfigTest {
                 .contains("windows.sizes: window sizes must be at most 3650d")
                 .contains("windows.grace: must be at most 3650d")
                 .contains("alerts.window: must be at least 1ms")
-                .contains("event-time.max-future-skew: must be at most 3650d");
+                .contains("event-time.max-future-skew: must be at most 30m");
     }
 
     @Test

@@ -156,9 +156,9 @@ class AggregateWindowsTest {
             TestInputTopic<String, byte[]> repartition = repartition(f);
             partial(repartition, "0_1", WINDOW, T0.plusSeconds(10), 1);
             partial(repartition, "0_0", WINDOW, T0.plusSeconds(10), 1);
-            // Retention is 2 × 1m + 30s + 1h + 5m (the future skew); an hour, the skew and the grace past its end
-            // (11:06:30), the 10:00 window is one window from leaving the store.
-            partial(repartition, "0_0", WINDOW + 3_960_000, T0.plusSeconds(3_990), 1);
+            // Retention is 2 × 1m + 30s + 1h; an hour and the grace past its end (11:01:30), the 10:00 window is
+            // one window from leaving the store.
+            partial(repartition, "0_0", WINDOW + 3_660_000, T0.plusSeconds(3_690), 1);
             assertThat(codeCounts(f)).as("emitted with what it had, not lost unseen").containsExactly(2L);
 
             double before = WindowedAggregatesTest.dropped(f);
@@ -183,8 +183,8 @@ class AggregateWindowsTest {
             partial(repartition, "0_1", hour, WINDOW, T0.plusSeconds(50 * 60), 5);
             assertThat(WindowedAggregatesTest.dropped(f)).as("partition 1's later events still count").isEqualTo(before);
 
-            // An hour, the future skew and the grace past the window's end (12:05:30), it goes out with what it has.
-            partial(repartition, "0_0", hour, WINDOW + 2 * hour, T0.plusSeconds(2 * 3_600 + 330), 1);
+            // An hour and the grace past the window's end (12:00:30), it goes out with what it has.
+            partial(repartition, "0_0", hour, WINDOW + 2 * hour, T0.plusSeconds(2 * 3_600 + 30), 1);
             assertThat(codeCounts(f)).containsExactly(7L);
         }
     }

@@ -21,6 +21,11 @@ import java.util.List;
 public final class Matcher {
     /** Bounds per event, so one hostile line cannot produce an unbounded result. */
     public static final int MAX_ERRORS_PER_EVENT = 16;
+    /**
+     * Findings of each kind held while an event is matched, before the folds and the cut to
+     * {@link #MAX_ERRORS_PER_EVENT}: a code named after 16 others can still fold away a shared token's owner.
+     */
+    private static final int MAX_HELD = 2 * MAX_ERRORS_PER_EVENT;
     public static final int MAX_UNKNOWN_PER_EVENT = 8;
     public static final int MAX_CODE_CHARS = 128;
 
@@ -154,8 +159,7 @@ public final class Matcher {
         }
 
         void add(TokenInfo info, String matched, MatchStage stage, String field) {
-            if (resolved >= MAX_ERRORS_PER_EVENT && ambiguous >= MAX_ERRORS_PER_EVENT
-                    && fromShared >= MAX_ERRORS_PER_EVENT) {
+            if (resolved >= MAX_HELD && ambiguous >= MAX_HELD && fromShared >= MAX_HELD) {
                 return;
             }
             List<CatalogHit> hits = info.hits();
@@ -188,19 +192,19 @@ public final class Matcher {
                     return;
                 }
                 if (shared == null) {
-                    if (resolved >= MAX_ERRORS_PER_EVENT) {
+                    if (resolved >= MAX_HELD) {
                         return;
                     }
                     resolved++;
                 } else {
-                    if (fromShared >= MAX_ERRORS_PER_EVENT) {
+                    if (fromShared >= MAX_HELD) {
                         return;
                     }
                     fromShared++;
                 }
                 match = new ErrorMatch(chosen.owner(), List.of(), matched, stage, field);
             } else {
-                if (ambiguous >= MAX_ERRORS_PER_EVENT) {
+                if (ambiguous >= MAX_HELD) {
                     return;
                 }
                 List<CatalogEntry> candidates = new ArrayList<>();

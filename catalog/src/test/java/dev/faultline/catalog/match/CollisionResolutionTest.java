@@ -280,6 +280,16 @@ class CollisionResolutionTest {
     }
 
     @Test
+    void shouldFoldTheSharedOwnerAwayWhenTheCodeThatSharesItComesAfterSixteenOthers() {
+        // typed E9001 (INTERNAL), then 16 other codes, then SESSION_NOT_FOUND: still not INTERNAL; the bound keeps
+        // the first 16 codes after the fold
+        MatchResult r = matcher.match(TestEvents.event("svc-nefia",
+                TestEvents.typedCode("svc-nefia", "E9001").codeFields(),
+                List.of(FieldValue.text("message", FIFTEEN + " VPN_NOT_READY SESSION_NOT_FOUND"))));
+        assertThat(codes(r)).hasSize(Matcher.MAX_ERRORS_PER_EVENT).doesNotContain("INTERNAL");
+    }
+
+    @Test
     void shouldKeepTheTypedStageOfACodeFoundByBothStages() {
         // error_code E9001 (typed) and SESSION_NOT_FOUND in the message: one code, found by both stages
         // ("reported once"), the typed field included; the typed finding should not vanish from stage/field.
