@@ -96,6 +96,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             return;
         }
         List<Record<byte[], Routed>> out;
+        long tickBefore = lastTick; // a tick built for a record that is dead-lettered instead is never sent
         try {
             Enricher e = enricher.get();
             SourceRef source = md == null ? SourceRef.none() : SourceRef.kafka(md.topic(), md.partition(), md.offset());
@@ -114,12 +115,14 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             out = events(record, enriched, e.json(), e.config().maxMessageChars());
             recordMetrics(enriched);
         } catch (TooLarge tooLarge) {
+            lastTick = tickBefore;
             if (metrics != null) {
                 metrics.recordDeadLetter(UnreadableReason.TOO_LARGE);
             }
             context.forward(deadLetter(record, md, UnreadableReason.TOO_LARGE.wire(), tooLarge.getMessage(), null));
             return;
         } catch (RuntimeException ex) {
+            lastTick = tickBefore;
             if (metrics != null) {
                 metrics.recordDeadLetter(UnreadableReason.PROCESSING_ERROR);
             }

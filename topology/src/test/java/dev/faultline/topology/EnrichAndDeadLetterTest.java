@@ -266,8 +266,13 @@ class EnrichAndDeadLetterTest {
         }
         byte[] in = batch.append("]}]}]}").toString().getBytes(StandardCharsets.UTF_8);
         try (TopologyFixture f = new TopologyFixture("")) {
+            String appId = f.config.streamsProperties().getProperty("application.id");
+            var signals = f.driver.createOutputTopic(
+                    appId + "-" + FaultlineTopology.ALERT_REPARTITION + "-repartition",
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
             f.logs.pipeInput(null, in, T0);
-            f.log(T0.plusSeconds(1), "nefia-agent", "h1", "E2001", "the next one");
+            f.log(T0.plusMillis(200), "nefia-agent", "h1", "E2001", "the next one");
 
             TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
             assertThat(new String(dead.headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
@@ -275,6 +280,8 @@ class EnrichAndDeadLetterTest {
             assertThat(dead.value()).isEqualTo(in);
             assertThat(f.enriched.readRecordsToList()).singleElement()
                     .satisfies(r -> assertThat(r.value()).contains("the next one"));
+            // the batch's first event built this task's first tick, which was never sent: the next record sends it
+            assertThat(signals.readRecordsToList()).extracting(r -> r.key()).contains(Occurrence.TICK);
         }
         // one of those log records alone is enriched as usual
         try (TopologyFixture f = new TopologyFixture("")) {
