@@ -50,7 +50,7 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
     private final EventTime eventTime;
     private final int maxSampleChars;
     private final long tickIntervalMs;
-    /** The most bytes of key, value and headers a record may carry and still be sent: a dead letter, an enriched event. */
+    /** The most bytes of key, value and headers a record may carry and still be sent (a dead letter, an event). */
     private final int maxDeadLetterBytes;
     /** {@code null}: no metrics (tests, tools). */
     private final FaultlineMetrics metrics;
@@ -160,8 +160,8 @@ final class EnrichProcessor implements Processor<byte[], byte[], byte[], Routed>
             byte[] key = service.getBytes(StandardCharsets.UTF_8);
             if (json != null && (long) json.length + key.length > maxDeadLetterBytes) {
                 // A record the producer refuses fails the task on every retry and stalls the partition; the input
-                // (at most limits.max-record-bytes) goes to the DLQ instead. Control chars written as six-byte escapes make
-                // an event up to six times its message.
+                // (at most limits.max-record-bytes) goes to the DLQ instead. Control chars written as six-byte
+                // escapes make an event up to six times its message.
                 throw new TooLarge("its enriched event of " + json.length + " bytes would not fit the producer's "
                         + "max.request.size");
             }

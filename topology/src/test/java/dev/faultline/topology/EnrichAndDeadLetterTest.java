@@ -222,7 +222,8 @@ class EnrichAndDeadLetterTest {
                     "{\"a\":".getBytes(StandardCharsets.UTF_8), in, T0));
             Headers h = f.dlq.readRecord().headers();
             assertThat(h.headers(DlqHeaders.REASON)).singleElement()
-                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("malformed-json"));
+                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("malformed-json"));
             assertThat(h.lastHeader(DlqHeaders.EXCEPTION)).as("nothing was thrown this time").isNull();
             assertThat(h.lastHeader(DlqHeaders.TRUNCATED)).as("the whole value is carried").isNull();
             assertThat(h.headers(DlqHeaders.SOURCE_OFFSET)).hasSize(1);
