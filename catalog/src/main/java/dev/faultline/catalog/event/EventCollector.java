@@ -414,7 +414,7 @@ final class EventCollector {
      * envelope is not an event without text.
      */
     String message(String field) {
-        return field != null || textCount == 0 ? field : bestText;
+        return field != null ? field : bestText; // bestText is null while no text is held
     }
 
     /** Whether the current path ends with {@code suffix}; segments are unique per name, so {@code ==} compares. */

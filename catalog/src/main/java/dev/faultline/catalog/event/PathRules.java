@@ -166,8 +166,8 @@ final class PathRules {
 
     PathRules(ParseConfig config) {
         Map<String, List<SuffixRule>> suffixes = new HashMap<>();
-        addRules(root, config, FIELD_CONTAINERS, suffixes);
-        addRules(otlpRoot, config, OTLP_FIELD_CONTAINERS, null);
+        addRules(root, config, FIELD_CONTAINERS, List.of("attributes"), suffixes);
+        addRules(otlpRoot, config, OTLP_FIELD_CONTAINERS, List.of("attributes", "body"), null);
         suffixes.computeIfAbsent("retry_after_ms", k -> new ArrayList<>())
                 .add(new SuffixRule(new String[] {"retry_after_ms"}, SUFFIX_RETRY_MS, null, Integer.MAX_VALUE));
         suffixes.computeIfAbsent("retry_after_seconds", k -> new ArrayList<>())
@@ -216,10 +216,10 @@ final class PathRules {
 
     /**
      * The exact-path rules under {@code top}: typed fields (also under each of {@code containers}), message-like
-     * fields (also under the containers that hold a record's text, attributes and a structured body) and the
-     * metadata paths; and, when {@code suffixes} is given, the rules matched by the end of a path.
+     * fields (also under each of {@code textContainers}) and the metadata paths; and, when {@code suffixes} is
+     * given, the rules matched by the end of a path.
      */
-    private static void addRules(Node top, ParseConfig config, List<String> containers,
+    private static void addRules(Node top, ParseConfig config, List<String> containers, List<String> textContainers,
             Map<String, List<SuffixRule>> suffixes) {
         List<TypedField> typed = config.typedFields();
         for (int order = 0; order < typed.size(); order++) {
@@ -241,10 +241,8 @@ final class PathRules {
         for (int rank = 0; rank < messageFields.size(); rank++) {
             String[] segs = splitPath(messageFields.get(rank));
             addMessage(node(top, segs), rank);
-            for (String container : containers) {
-                if (container.equals("attributes") || container.equals("body")) {
-                    addMessage(node(top, prefixed(container, segs)), rank);
-                }
+            for (String container : textContainers) {
+                addMessage(node(top, prefixed(container, segs)), rank);
             }
             if (suffixes != null && segs.length >= 2 && NESTED_MESSAGE_OBJECTS.contains(segs[segs.length - 2])) {
                 String[] tail = {segs[segs.length - 2], segs[segs.length - 1]};
